@@ -1,0 +1,40 @@
+# /dev/mem in confidential guests: the series and the harness that proves it.
+#
+#   make                 the main job: patched 6.12 guest kernel built, booted
+#                        under QEMU, KUnit and userspace results shown
+#   make check           every test on every base, with the revert check
+#   make check BASE=6.12 the same on one base
+# See README.md for the rest.
+
+BASE ?=
+BASES := $(patsubst patches/%/series,%,$(wildcard patches/*/series))
+DEFAULT_BASE := 6.12
+
+.PHONY: all main check deps tree refresh report clean help
+
+all: main
+
+main:
+	@scripts/run.sh main $(or $(BASE),$(DEFAULT_BASE))
+
+check:
+	@scripts/run.sh check $(or $(BASE),$(BASES))
+
+deps:
+	@scripts/deps.sh $(or $(BASE),$(BASES))
+
+tree:
+	@for b in $(or $(BASE),$(BASES)); do scripts/tree.sh $$b || exit 1; done
+
+refresh:
+	@test -n "$(BASE)" || { echo "error: say which base: make refresh BASE=6.12" >&2; exit 1; }
+	@scripts/refresh.sh $(BASE)
+
+report:
+	@scripts/report.sh
+
+clean:
+	rm -rf $(if $(BASE),build/$(BASE),build)
+
+help:
+	@sed -n '2,8s/^# \{0,1\}//p' Makefile

@@ -1,0 +1,44 @@
+#!/bin/sh
+# build.sh BASE BRANCH: build the guest kernel (bzImage) from branch BRANCH
+# ("series" or "reverted") of build/BASE/src, in build/BASE/obj, with the
+# config made by tinyconfig + configs/guest.config (merge_config.sh). One
+# object folder serves both branches: switching rebuilds only what the
+# revert touches.
+set -eu
+. "$(dirname -- "$0")/lib.sh"
+load_base "$1"
+branch=$2
+
+[ -z "$(tgit status --porcelain --untracked-files=no)" ] ||
+	die "build/$BASE/src has uncommitted changes: commit them and run make refresh BASE=$BASE, or make clean BASE=$BASE"
+tgit checkout -q "$branch"
+mkdir -p "$OBJ"
+
+# The config, written only when it changed so that make rebuilds nothing
+# it does not have to.
+cfg=$BUILD/$BASE/config
+
+mkdir -p "$cfg"
+kmake -s O="$cfg" tinyconfig >"$LOGS/config.log" 2>&1 ||
+	die "$BASE config: make tinyconfig failed (see $LOGS/config.log)"
+"$SRC/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" \
+	"$TOP/configs/guest.config" >>"$LOGS/config.log" 2>&1 ||
+	die "$BASE config: merge_config.sh failed (see $LOGS/config.log)"
+kmake -s O="$cfg" olddefconfig >>"$LOGS/config.log" 2>&1 ||
+	die "$BASE config: make olddefconfig failed (see $LOGS/config.log)"
+# Every option the fragment asks for must survive olddefconfig.
+missing=$(grep '^CONFIG_' "$TOP/configs/guest.config" | while read -r want; do
+	grep -qx "$want" "$cfg/.config" || printf ' %s' "$want"
+done)
+[ -z "$missing" ] || die "$BASE config: olddefconfig dropped$missing (see $LOGS/config.log)"
+if ! cmp -s "$cfg/.config" "$OBJ/.config"; then
+	cp "$cfg/.config" "$OBJ/.config"
+fi
+
+say "$BASE build ($branch): make bzImage (log: ${LOGS#"$TOP"/}/build-$branch.log)"
+if ! kmake olddefconfig bzImage >"$LOGS/build-$branch.log" 2>&1; then
+	tail -n 20 "$LOGS/build-$branch.log" >&2
+	die "$BASE build ($branch): make bzImage failed (see $LOGS/build-$branch.log)"
+fi
+cp "$OBJ/arch/x86/boot/bzImage" "$BUILD/$BASE/bzImage-$branch"
+cp "$OBJ/.config" "$BUILD/$BASE/config-$branch"

@@ -1,0 +1,74 @@
+#!/bin/sh
+# kconfig.sh BASE BRANCH pass|revert: the Kconfig matrix. For every
+# combination of DEVMEM, INTEL_TDX_GUEST and AMD_MEM_ENCRYPT, start from
+# x86_64_defconfig with IO_STRICT_DEVMEM turned off, run olddefconfig and
+# require: no Kconfig warning (no "unmet direct dependencies"), the three
+# options as asked (none silently dropped), and STRICT_DEVMEM=y plus
+# IO_STRICT_DEVMEM=y wherever DEVMEM and a confidential guest option are on.
+# "revert" expects the matrix to fail (the selects are gone).
+set -eu
+. "$(dirname -- "$0")/lib.sh"
+load_base "$1"
+branch=$2 expect=$3
+
+[ -z "$(tgit status --porcelain --untracked-files=no)" ] ||
+	die "build/$BASE/src has uncommitted changes: commit them and run make refresh BASE=$BASE, or make clean BASE=$BASE"
+tgit checkout -q "$branch"
+dir=$BUILD/$BASE/kconfig
+mkdir -p "$dir"
+kmake -s O="$dir" x86_64_defconfig >"$LOGS/kconfig-$branch.log" 2>&1 ||
+	die "$BASE kconfig: make x86_64_defconfig failed (see $LOGS/kconfig-$branch.log)"
+cp "$dir/.config" "$dir/defconfig.in"
+
+value() {
+	sed -n "s/^CONFIG_$1=//p" "$dir/.config" | grep . || echo n
+}
+
+bad=0 n=0
+for devmem in y n; do for tdx in y n; do for amd in y n; do
+	n=$((n + 1))
+	combo="DEVMEM=$devmem INTEL_TDX_GUEST=$tdx AMD_MEM_ENCRYPT=$amd"
+	cp "$dir/defconfig.in" "$dir/.config"
+	set -- --enable X86_X2APIC --disable IO_STRICT_DEVMEM
+	for o in DEVMEM=$devmem INTEL_TDX_GUEST=$tdx AMD_MEM_ENCRYPT=$amd; do
+		case ${o#*=} in
+		y) set -- "$@" --enable "${o%=*}" ;;
+		n) set -- "$@" --disable "${o%=*}" ;;
+		esac
+	done
+	"$SRC/scripts/config" --file "$dir/.config" "$@"
+	out=$(kmake -s O="$dir" olddefconfig 2>&1) || {
+		echo "$combo: olddefconfig failed: $out" >&2
+		bad=$((bad + 1))
+		continue
+	}
+	why=""
+	if printf '%s\n' "$out" | grep -qi 'warning\|unmet'; then
+		why="$why $(printf '%s\n' "$out" | grep -i -m1 'warning\|unmet')"
+	fi
+	for o in DEVMEM=$devmem INTEL_TDX_GUEST=$tdx AMD_MEM_ENCRYPT=$amd; do
+		[ "$(value "${o%=*}")" = "${o#*=}" ] ||
+			why="$why ${o%=*} ended as $(value "${o%=*}");"
+	done
+	if [ "$devmem" = y ] && { [ "$tdx" = y ] || [ "$amd" = y ]; }; then
+		for o in STRICT_DEVMEM IO_STRICT_DEVMEM; do
+			[ "$(value $o)" = y ] || why="$why $o=$(value $o);"
+		done
+	fi
+	printf '%s %s: %s\n' "$branch" "$combo" "${why:-ok}" >>"$LOGS/kconfig-$branch.log"
+	if [ -n "$why" ]; then
+		bad=$((bad + 1))
+		[ "$expect" = revert ] || echo "$combo:$why" >&2
+	fi
+done; done; done
+
+case $expect in
+pass)
+	[ "$bad" = 0 ] || { echo "$bad of $n configurations wrong" ; exit 1; }
+	echo "$n configurations clean"
+	;;
+revert)
+	[ "$bad" != 0 ] || { echo "without the fix all $n configurations still passed" >&2; exit 1; }
+	echo "without the fix: $bad of $n configurations wrong (as expected)"
+	;;
+esac

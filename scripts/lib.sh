@@ -1,0 +1,84 @@
+# shellcheck shell=sh
+# Helpers shared by the harness scripts: progress lines, errors, the results
+# file, and where things live. Sourced, never run.
+
+TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+RESULTS=$BUILD/results.tsv
+START=${HARNESS_START:-$(date +%s)}
+export HARNESS_START="$START"
+
+# One line to stderr, and a non-zero exit.
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+
+# Progress: "[  12s] 6.12 build: linking", on stderr so it never mixes with
+# results that a caller captures.
+say() {
+	printf '[%4ds] %s\n' "$(($(date +%s) - START))" "$*" >&2
+}
+
+# The bases the project supports: one folder under patches/ each.
+known_bases() {
+	for d in "$TOP"/patches/*/; do
+		[ -f "$d/series" ] && basename "$d"
+	done
+}
+
+# Check BASE and set the per-base variables from patches/BASE/base.
+load_base() {
+	BASE=$1
+	[ -f "$TOP/patches/$BASE/series" ] ||
+		die "unknown base '$BASE' (known: $(known_bases | tr '\n' ' '))"
+	PATCHDIR=$TOP/patches/$BASE
+	# package=..., version=...
+	. "$PATCHDIR/base"
+	TARBALL=/usr/src/$package.tar.xz
+	SRC=$BUILD/$BASE/src
+	OBJ=$BUILD/$BASE/obj
+	LOGS=$BUILD/$BASE/logs
+	mkdir -p "$LOGS"
+}
+
+# The patch files of a base, in series order.
+series_patches() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCHDIR/series"
+}
+
+# record STEP RESULT SECONDS [NOTE]: one row of the results table.
+record() {
+	mkdir -p "$BUILD"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$BASE" "$1" "$2" "$3" "${4:-}" >>"$RESULTS"
+}
+
+# git in the base tree, with a fixed identity for the commits the harness
+# makes (the base import, git am keeps the patches' own authors).
+tgit() {
+	git -C "$SRC" -c user.name="devmem-cc harness" \
+		-c user.email="harness@localhost" -c advice.detachedHead=false "$@"
+}
+
+# Kernel make in the base tree with the base's object folder.
+kmake() {
+	make -C "$SRC" O="$OBJ" -j"$(nproc)" "$@"
+}
+
+# The kernel build uses ccache when it is there; its cache outlives
+# build/ (make clean), so a fresh clone on the same machine builds warm.
+if [ -d /usr/lib/ccache ]; then
+	PATH=/usr/lib/ccache:$PATH
+	# Paths below the checkout are hashed relative to it, so a fresh clone
+	# elsewhere on the machine hits the same cache entries.
+	CCACHE_BASEDIR=$TOP
+	CCACHE_NOHASHDIR=1
+	export PATH CCACHE_BASEDIR CCACHE_NOHASHDIR
+fi
+
+# A checksum of what a base's tree is made from: tree.sh re-applies the
+# series when it changes, refresh.sh records it after exporting the tree.
+tree_stamp() {
+	cat "$PATCHDIR/base" "$PATCHDIR/series" "$PATCHDIR"/*.patch \
+		"$TOP/tests/revert/$BASE"/*.patch | cksum
+}

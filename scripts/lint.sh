@@ -1,0 +1,59 @@
+#!/bin/sh
+# lint.sh BASE: the patches of BASE as a maintainer would check them:
+#  - scripts/checkpatch.pl --strict reports nothing on any patch;
+#  - the Cc: trailers of each patch name exactly what
+#    scripts/get_maintainer.pl (base tree, no git history) reports for the
+#    files it touches, plus stable@ on a patch with Fixes:;
+#  - every upstream commit that a patch cites is in patches/upstream-commits
+#    with that subject.
+# Two checkpatch checks are replaced, because the base tree is a tarball
+# without history: UNKNOWN_COMMIT_ID (by the upstream-commits list) and
+# FILE_PATH_CHANGES (by requiring a maintainer for every new file).
+set -eu
+. "$(dirname -- "$0")/lib.sh"
+load_base "$1"
+cd "$SRC"
+bad=0
+fail() {
+	echo "$p: $*" >&2
+	bad=$((bad + 1))
+}
+
+for p in $(series_patches); do
+	f=$PATCHDIR/$p
+	if ! ./scripts/checkpatch.pl --strict --quiet --show-types \
+		--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$f" >"$LOGS/checkpatch.log" 2>&1; then
+		cat "$LOGS/checkpatch.log" >&2
+		fail "checkpatch.pl --strict is not clean"
+	fi
+
+	want=$(perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+		--no-rolestats --no-tree "$f" 2>/dev/null | sort)
+	if grep -q '^Fixes: ' "$f"; then
+		want=$(printf '%s\nstable@vger.kernel.org\n' "$want" | sort)
+	fi
+	have=$(sed -n '/^---$/q; s/^Cc: //p' "$f" | sort)
+	extra=$(printf '%s\n' "$have" | grep -vxF "$want" || true)
+	missing=$(printf '%s\n' "$want" | grep -vxF "$have" || true)
+	[ -z "$missing" ] || fail "Cc: missing $(echo "$missing" | tr '\n' ',' | sed 's/,$//')"
+	[ -z "$extra" ] || fail "Cc: not reported by get_maintainer.pl: $(echo "$extra" | tr '\n' ',' | sed 's/,$//')"
+
+	for new in $(git apply --summary "$f" | sed -n 's/^ create mode [0-7]* //p'); do
+		perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-l \
+			--no-r --no-rolestats -f "$new" 2>/dev/null | grep -q . ||
+			fail "new file $new has no maintainer in MAINTAINERS"
+	done
+
+	# 'commit 0123456789ab ("subject")' and 'Fixes: 0123456789ab ("subject")',
+	# also when wrapped over two lines.
+	sed -n '/^---$/q; p' "$f" | tr '\n' ' ' | sed 's/  */ /g' |
+		grep -o '[0-9a-f]\{12,40\} ("[^"]*")' | sort -u >"$LOGS/citations" || true
+	while read -r id subject; do
+		subject=${subject#(\"} subject=${subject%\")}
+		grep -qxF "$(printf '%.12s' "$id") $subject" "$TOP/patches/upstream-commits" ||
+			fail "cites $id (\"$subject\"), which is not in patches/upstream-commits"
+	done <"$LOGS/citations"
+done
+n=$(series_patches | wc -l)
+[ "$bad" = 0 ] || { echo "$bad problems in $n patches"; exit 1; }
+echo "$n patches: checkpatch --strict clean, Cc as get_maintainer.pl, citations known"

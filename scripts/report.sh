@@ -1,0 +1,25 @@
+#!/bin/sh
+# report.sh: the results table of the last run (build/results.tsv), its TAP
+# version (build/results.tap), and the closing "N passed, N failed" line.
+# Exits non-zero when any step failed.
+set -eu
+. "$(dirname -- "$0")/lib.sh"
+[ -s "$RESULTS" ] || die "no results yet: run make or make check"
+
+pass=$(awk -F'\t' '$3 == "PASS"' "$RESULTS" | wc -l)
+fail=$(awk -F'\t' '$3 != "PASS"' "$RESULTS" | wc -l)
+
+awk -F'\t' -v tap="$BUILD/results.tap" '
+BEGIN { printf "\n%-6s %-8s %-6s %6s  %s\n", "base", "step", "result", "time", "detail" }
+{
+	printf "%-6s %-8s %-6s %5ss  %s\n", $1, $2, $3, $4, $5
+	lines[NR] = sprintf("%sok %d %s %s%s", $3 == "PASS" ? "" : "not ", NR, $1, $2, $5 == "" ? "" : " # " $5)
+}
+END {
+	print "TAP version 13" > tap
+	print "1.." NR > tap
+	for (i = 1; i <= NR; i++) print lines[i] > tap
+}' "$RESULTS"
+echo "total time $(($(date +%s) - START))s; TAP: ${BUILD#"$TOP"/}/results.tap; logs: ${BUILD#"$TOP"/}/<base>/logs/"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,69 @@
+#!/bin/sh
+# results.sh BASE BRANCH pass|revert [show]: read build/BASE/logs/boot-BRANCH.log,
+# write the KUnit and userspace KTAP it holds to logs/{kunit,userspace}-BRANCH.ktap,
+# parse each with the kernel's kunit.py, and judge the run:
+#   pass    every KUnit case and every userspace check passed
+#   revert  the fix is out, so the tests must catch it: the KUnit
+#           "confidential guest" cases and the userspace claimed-I/O check
+#           fail (the guest still boots and finishes)
+# "show" prints kunit.py's report; otherwise a one-line summary.
+set -eu
+. "$(dirname -- "$0")/lib.sh"
+load_base "$1"
+branch=$2 expect=$3 show=${4:-}
+log=$LOGS/boot-$branch.log
+kunit=$LOGS/kunit-$branch.ktap
+user=$LOGS/userspace-$branch.ktap
+[ -f "$log" ] || die "$log is missing: boot the guest first"
+
+sed -n '/^KTAP version/,$p' "$log" | sed '/^devmem-userspace: start/,$d' >"$kunit"
+sed -n '/^devmem-userspace: start/,/^devmem-userspace: end/p' "$log" |
+	sed -n '/^KTAP version/,/^devmem-userspace: end/p' | sed '$d' >"$user"
+[ -s "$kunit" ] || die "$BASE $branch: no KUnit KTAP in $log (is CONFIG_DEVMEM_KUNIT_TEST built in?)"
+[ -s "$user" ] || die "$BASE $branch: no userspace KTAP in $log"
+
+# parse NAME FILE: kunit.py's report in FILE.txt; sets rc_NAME and sum_NAME.
+parse() {
+	rc=0
+	python3 "$SRC/tools/testing/kunit/kunit.py" parse "$2" >"$2.txt" 2>&1 || rc=$?
+	sed -i 's/^\[[0-9:]*\] //' "$2.txt"
+	eval "rc_$1=$rc"
+	eval "sum_$1=\"\$(sed -n 's/^Testing complete. //p' \"\$2.txt\")\""
+	[ -z "$show" ] || cat "$2.txt"
+}
+parse kunit "$kunit"
+parse user "$user"
+# shellcheck disable=SC2154 # set by parse
+summary="KUnit: $sum_kunit; userspace: $sum_user"
+
+failed_case() {
+	grep -qx "\[FAILED\] $2" "$1.txt"
+}
+
+case $expect in
+pass)
+	if [ "$rc_kunit" = 0 ] && [ "$rc_user" = 0 ]; then
+		echo "$summary"
+		exit 0
+	fi
+	grep -h '\[FAILED\]\|\[CRASHED\]\|ERROR' "$kunit.txt" "$user.txt" >&2 || true
+	echo "$summary"
+	exit 1
+	;;
+revert)
+	missed=""
+	for c in "mem, confidential guest" "port, confidential guest"; do
+		failed_case "$kunit" "$c" || missed="$missed KUnit '$c';"
+	done
+	failed_case "$user" claimed_io_refused || missed="$missed userspace 'claimed_io_refused';"
+	if [ "$rc_kunit" != 0 ] && [ -z "$missed" ]; then
+		echo "without the fix: $summary (as expected)"
+		exit 0
+	fi
+	echo "without the fix the tests still passed:$missed ($summary)" >&2
+	exit 1
+	;;
+*)
+	die "results.sh: expect 'pass' or 'revert', not '$expect'"
+	;;
+esac

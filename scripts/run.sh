@@ -1,0 +1,92 @@
+#!/bin/sh
+# run.sh main|check [BASE...]: the harness.
+#   main   the main job, on the first base: install what is missing, apply the
+#          series, build and boot the guest kernel, and show what the KUnit
+#          suite and the userspace checks saw.
+#   check  every test on every base: the lint of the patches, the Kconfig
+#          matrix, the guest boot (KUnit + userspace), and the revert check
+#          (the same tests without the fix must fail).
+# Each step prints progress; the run ends with a table (base, step, result,
+# time), build/results.tap (TAP), and "N passed, N failed".
+set -eu
+. "$(dirname -- "$0")/lib.sh"
+mode=$1
+shift
+[ $# -gt 0 ] || set -- $(known_bases)
+for b in "$@"; do
+	[ -f "$TOP/patches/$b/series" ] ||
+		die "unknown base '$b' (known: $(known_bases | tr '\n' ' '))"
+done
+[ "$mode" != main ] || set -- "$1"
+
+mkdir -p "$BUILD"
+: >"$RESULTS"
+S=$TOP/scripts
+
+# step NAME COMMAND...: run one step of the current base, time it, record
+# PASS or FAIL with the last line it printed on stdout.
+step() {
+	name=$1
+	shift
+	say "$BASE $name: start"
+	t0=$(date +%s)
+	out=$BUILD/$BASE/step-$name.out
+	mkdir -p "$BUILD/$BASE"
+	if "$@" >"$out"; then
+		result=PASS
+	else
+		result=FAIL
+	fi
+	note=$(tail -n 1 "$out")
+	[ "$mode" != main ] || [ "$name" != guest ] || cat "$out"
+	record "$name" "$result" "$(($(date +%s) - t0))" "$note"
+	say "$BASE $name: $result ${note:+($note)}"
+	[ "$result" = PASS ]
+}
+
+# skip NAME WHY: a step that could not run counts as failed.
+skip() {
+	record "$1" FAIL 0 "not run: $2"
+}
+
+guest() { # BRANCH EXPECT [show]
+	"$S/build.sh" "$BASE" "$1" && "$S/boot.sh" "$BASE" "$1" &&
+		"$S/results.sh" "$BASE" "$1" "$2" ${3:+"$3"}
+}
+
+revert() {
+	rc=0
+	tests=$(guest reverted revert) && kconfig=$("$S/kconfig.sh" "$BASE" reverted revert) || rc=$?
+	tgit checkout -q series
+	[ "$rc" = 0 ] || return "$rc"
+	echo "without the fix: ${tests#without the fix: }; Kconfig: ${kconfig#without the fix: }"
+}
+
+BASE=deps
+step deps "$S/deps.sh" "$@" || { "$S/report.sh"; exit 1; }
+
+for BASE in "$@"; do
+	load_base "$BASE"
+	if ! step tree "$S/tree.sh" "$BASE"; then
+		for s in lint kconfig guest revert; do skip $s "tree failed"; done
+		continue
+	fi
+	case $mode in
+	main)
+		step guest guest series pass show || true
+		;;
+	check)
+		step lint "$S/lint.sh" "$BASE" || true
+		step kconfig "$S/kconfig.sh" "$BASE" series pass || true
+		if step guest guest series pass; then
+			step revert revert || true
+		else
+			skip revert "the guest step failed"
+		fi
+		;;
+	*)
+		die "run.sh: mode is main or check, not '$mode'"
+		;;
+	esac
+done
+"$S/report.sh"
