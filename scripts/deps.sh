@@ -1,12 +1,13 @@
 #!/bin/sh
 # deps.sh BASE...: install what the harness needs with apt-get, and the
-# Debian kernel source of each base at the version its series was tested on
-# (patches/BASE/base). Installs only what is missing.
+# Debian kernel source and configs of each base at the version its series
+# was tested on (patches/BASE/base). Installs only what is missing.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 
 tools="make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio xz-utils
-python3 python3-ply python3-git perl git ccache qemu-system-x86"
+python3 python3-ply python3-git perl git ccache qemu-system-x86
+sparse gcc-aarch64-linux-gnu"
 
 installed_version() {
 	dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null |
@@ -19,8 +20,10 @@ for p in $tools; do
 done
 for b in "$@"; do
 	load_base "$b"
-	[ "$(installed_version "$package")" = "$version" ] ||
-		missing="$missing $package=$version"
+	for p in "$package" "linux-config-${package#linux-source-}"; do
+		[ "$(installed_version "$p")" = "$version" ] ||
+			missing="$missing $p=$version"
+	done
 done
 
 if [ -z "$missing" ]; then

@@ -4,8 +4,9 @@
 #          series, build and boot the guest kernel, and show what the KUnit
 #          suite and the userspace checks saw.
 #   check  every test on every base: the lint of the patches, the Kconfig
-#          matrix, the guest boot (KUnit + userspace), and the revert check
-#          (the same tests without the fix must fail).
+#          matrix, the touched objects on Debian's config, arm64 and um
+#          (W=1, sparse), the guest boot (KUnit + userspace), and the revert
+#          check (the same tests without the fix must fail).
 # Each step prints progress; the run ends with a table (base, step, result,
 # time), build/results.tap (TAP), and "N passed, N failed".
 set -eu
@@ -68,7 +69,7 @@ step deps "$S/deps.sh" "$@" || { "$S/report.sh"; exit 1; }
 for BASE in "$@"; do
 	load_base "$BASE"
 	if ! step tree "$S/tree.sh" "$BASE"; then
-		for s in lint kconfig guest revert; do skip $s "tree failed"; done
+		for s in lint kconfig objects guest revert; do skip $s "tree failed"; done
 		continue
 	fi
 	case $mode in
@@ -78,6 +79,7 @@ for BASE in "$@"; do
 	check)
 		step lint "$S/lint.sh" "$BASE" || true
 		step kconfig "$S/kconfig.sh" "$BASE" series pass || true
+		step objects "$S/objects.sh" "$BASE" || true
 		if step guest guest series pass; then
 			step revert revert || true
 		else

@@ -1,0 +1,93 @@
+#!/bin/sh
+# objects.sh BASE: the files the series touches, built where distros and
+# other architectures build them, with W=1 and sparse (C=2), before and
+# after the series: the series may add no warning.
+#   debian-cloud  x86_64, Debian's config.amd64_none_cloud-amd64
+#   arm64         defconfig, cross gcc-aarch64-linux-gnu (STRICT_DEVMEM on,
+#                 no confidential computing platform)
+#   um            ARCH=um defconfig (no STRICT_DEVMEM)
+# and Debian's two amd64 configs, with IO_STRICT_DEVMEM turned off, must
+# come out of olddefconfig without a new warning and with STRICT_DEVMEM=y
+# and IO_STRICT_DEVMEM=y. Only the touched objects are built, after
+# make prepare. The KUnit suite is enabled so that it is compiled too.
+set -eu
+. "$(dirname -- "$0")/lib.sh"
+load_base "$1"
+[ -z "$(tgit status --porcelain --untracked-files=no)" ] ||
+	die "build/$BASE/src has uncommitted changes: commit them and run make refresh BASE=$BASE, or make clean BASE=$BASE"
+debcfg=/usr/src/linux-config-${package#linux-source-}
+[ -d "$debcfg" ] || die "$debcfg is missing: apt-get install linux-config-${package#linux-source-}=$version"
+
+# The C files the series changes or adds, as objects.
+objs=$(tgit diff --name-only base series -- '*.c' | sed -n 's/\.c$/.o/p' |
+	grep -v 'kunit\.o$' | tr '\n' ' ')
+[ -n "$objs" ] || die "the series of $BASE touches no C file?"
+
+fails=0
+trap 'tgit checkout -q series' EXIT
+
+# config TARGET BRANCH DIR: write DIR/.config for TARGET on BRANCH; the
+# olddefconfig output goes to DIR/olddefconfig.out.
+config() {
+	case $1 in
+	debian-*)
+		xz -dc "$debcfg/config.amd64_none_${1#debian-}.xz" >"$3/.config"
+		"$SRC/scripts/config" --file "$3/.config" --disable IO_STRICT_DEVMEM
+		;;
+	*)
+		make -C "$SRC" O="$3" $ARGS defconfig >/dev/null 2>&1
+		;;
+	esac
+	"$SRC/scripts/config" --file "$3/.config" --enable KUNIT --enable DEVMEM_KUNIT_TEST
+	make -C "$SRC" O="$3" $ARGS olddefconfig >"$3/olddefconfig.out" 2>&1
+}
+
+warnings() { # LOG: warning lines, without line and column numbers
+	grep -i 'warning\|error' "$1" | grep -v '^make' |
+		sed 's/:[0-9]*:[0-9]*:/:/' | sort -u
+}
+
+for target in debian-amd64 debian-cloud-amd64 arm64 um; do
+	case $target in
+	debian-*) ARGS="" ;;
+	arm64) ARGS="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" ;;
+	um) ARGS="ARCH=um" ;;
+	esac
+	dir=$BUILD/$BASE/obj-$target
+	mkdir -p "$dir"
+	for branch in base series; do
+		tgit checkout -q "$branch"
+		config "$target" "$branch" "$dir"
+		cp "$dir/olddefconfig.out" "$LOGS/olddefconfig-$target-$branch.log"
+		[ "$target" != debian-amd64 ] || continue
+		say "$BASE objects: $target ($branch): make prepare; make W=1 C=2 $objs"
+		make -C "$SRC" O="$dir" $ARGS -j"$(nproc)" prepare >"$LOGS/objects-$target-$branch.log" 2>&1 ||
+			{ echo "$target ($branch): make prepare failed (see $LOGS/objects-$target-$branch.log)"; fails=$((fails + 1)); continue; }
+		# shellcheck disable=SC2086 # one word per object
+		(cd "$dir" && rm -f $objs)
+		# shellcheck disable=SC2086
+		make -C "$SRC" O="$dir" $ARGS W=1 C=2 $objs >"$LOGS/objects-$target-$branch.log" 2>&1 ||
+			{ echo "$target ($branch): make $objs failed (see $LOGS/objects-$target-$branch.log)" >&2; fails=$((fails + 1)); }
+	done
+	new=$(warnings "$LOGS/olddefconfig-$target-series.log" |
+		grep -vxF "$(warnings "$LOGS/olddefconfig-$target-base.log")" || true)
+	[ -z "$new" ] || { echo "$target: olddefconfig warns: $new" >&2; fails=$((fails + 1)); }
+	case $target in
+	debian-*)
+		for o in STRICT_DEVMEM IO_STRICT_DEVMEM; do
+			grep -qx "CONFIG_$o=y" "$dir/.config" ||
+				{ echo "$target: $o is not y after olddefconfig" >&2; fails=$((fails + 1)); }
+		done
+		[ "$target" != debian-amd64 ] || continue
+		;;
+	esac
+	new=$(warnings "$LOGS/objects-$target-series.log" |
+		grep -vxF "$(warnings "$LOGS/objects-$target-base.log")" || true)
+	if [ -n "$new" ]; then
+		echo "$target: new warnings:" >&2
+		printf '%s\n' "$new" >&2
+		fails=$((fails + 1))
+	fi
+done
+[ "$fails" = 0 ] || { echo "$fails problems (logs: ${LOGS#"$TOP"/}/objects-*)"; exit 1; }
+echo "${objs% } with W=1 and sparse on Debian cloud, arm64 and um: no new warning; Debian configs keep STRICT_DEVMEM and IO_STRICT_DEVMEM"
