@@ -10,7 +10,7 @@ BASE ?=
 BASES := $(patsubst patches/%/series,%,$(wildcard patches/*/series))
 DEFAULT_BASE := 6.12
 
-.PHONY: all main check deps tree refresh report clean help
+.PHONY: all main check deps tree refresh rebase mbox report clean help
 
 all: main
 
@@ -29,6 +29,13 @@ tree:
 refresh:
 	@test -n "$(BASE)" || { echo "error: say which base: make refresh BASE=6.12" >&2; exit 1; }
 	@scripts/refresh.sh $(BASE)
+
+rebase:
+	@test -n "$(BASE)" || { echo "error: say which base: make rebase BASE=6.12 VERSION=..." >&2; exit 1; }
+	@scripts/rebase.sh $(BASE) $(VERSION)
+
+mbox:
+	@for b in $(or $(BASE),$(BASES)); do scripts/mbox.sh $$b || exit 1; done
 
 report:
 	@scripts/report.sh

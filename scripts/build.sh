@@ -1,6 +1,6 @@
 #!/bin/sh
 # build.sh BASE BRANCH: build the guest kernel (bzImage) from branch BRANCH
-# ("series" or "reverted") of build/BASE/src, in build/BASE/obj, with the
+# ("series" or "reverted", or a revision such as series~1) of build/BASE/src, in build/BASE/obj, with the
 # config made by tinyconfig + configs/guest.config (merge_config.sh). One
 # object folder serves both branches: switching rebuilds only what the
 # revert touches.
@@ -9,8 +9,7 @@ set -eu
 load_base "$1"
 branch=$2
 
-[ -z "$(tgit status --porcelain --untracked-files=no)" ] ||
-	die "build/$BASE/src has uncommitted changes: commit them and run make refresh BASE=$BASE, or make clean BASE=$BASE"
+require_clean_tree
 tgit checkout -q "$branch"
 mkdir -p "$OBJ"
 
@@ -26,9 +25,14 @@ kmake -s O="$cfg" tinyconfig >"$LOGS/config.log" 2>&1 ||
 	die "$BASE config: merge_config.sh failed (see $LOGS/config.log)"
 kmake -s O="$cfg" olddefconfig >>"$LOGS/config.log" 2>&1 ||
 	die "$BASE config: make olddefconfig failed (see $LOGS/config.log)"
-# Every option the fragment asks for must survive olddefconfig.
+# Every option the fragment asks for must survive olddefconfig, unless
+# this tree does not have it at all (the KUnit option, before the patch
+# that adds it, when bisecting).
 missing=$(grep '^CONFIG_' "$TOP/configs/guest.config" | while read -r want; do
-	grep -qx "$want" "$cfg/.config" || printf ' %s' "$want"
+	grep -qx "$want" "$cfg/.config" && continue
+	opt=${want%%=*}
+	tgit grep -q "^config ${opt#CONFIG_}\$" -- '*Kconfig*' || continue
+	printf ' %s' "$want"
 done)
 [ -z "$missing" ] || die "$BASE config: olddefconfig dropped$missing (see $LOGS/config.log)"
 if ! cmp -s "$cfg/.config" "$OBJ/.config"; then

@@ -11,8 +11,7 @@ set -eu
 load_base "$1"
 branch=$2 expect=$3
 
-[ -z "$(tgit status --porcelain --untracked-files=no)" ] ||
-	die "build/$BASE/src has uncommitted changes: commit them and run make refresh BASE=$BASE, or make clean BASE=$BASE"
+require_clean_tree
 tgit checkout -q "$branch"
 dir=$BUILD/$BASE/kconfig
 mkdir -p "$dir"

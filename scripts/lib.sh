@@ -82,3 +82,10 @@ tree_stamp() {
 	cat "$PATCHDIR/base" "$PATCHDIR/series" "$PATCHDIR"/*.patch \
 		"$TOP/tests/revert/$BASE"/*.patch | cksum
 }
+
+# Stop unless build/BASE/src is free of uncommitted changes to tracked
+# files: the harness checks out branches there and must not lose work.
+require_clean_tree() {
+	[ ! -d "$SRC/.git" ] || [ -z "$(tgit status --porcelain --untracked-files=no)" ] ||
+		die "build/$BASE/src has uncommitted changes: commit them and run make refresh BASE=$BASE, or drop them with make clean BASE=$BASE"
+}

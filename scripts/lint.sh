@@ -21,8 +21,11 @@ fail() {
 
 for p in $(series_patches); do
 	f=$PATCHDIR/$p
-	if ! ./scripts/checkpatch.pl --strict --quiet --show-types \
-		--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$f" >"$LOGS/checkpatch.log" 2>&1; then
+	# Debian's python3 first: checkpatch runs scripts/spdxcheck.py, which
+	# needs python3-ply and python3-git.
+	if ! PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet --show-types \
+		--ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$f" >"$LOGS/checkpatch.log" 2>&1 ||
+		grep -q Traceback "$LOGS/checkpatch.log"; then
 		cat "$LOGS/checkpatch.log" >&2
 		fail "checkpatch.pl --strict is not clean"
 	fi

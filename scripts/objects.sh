@@ -13,8 +13,7 @@
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
-[ -z "$(tgit status --porcelain --untracked-files=no)" ] ||
-	die "build/$BASE/src has uncommitted changes: commit them and run make refresh BASE=$BASE, or make clean BASE=$BASE"
+require_clean_tree
 debcfg=/usr/src/linux-config-${package#linux-source-}
 [ -d "$debcfg" ] || die "$debcfg is missing: apt-get install linux-config-${package#linux-source-}=$version"
 

@@ -9,8 +9,7 @@ set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
 [ -d "$SRC/.git" ] || die "build/$BASE/src does not exist: run make tree BASE=$BASE first"
-[ -z "$(tgit status --porcelain --untracked-files=no)" ] ||
-	die "build/$BASE/src has uncommitted changes: commit them first"
+require_clean_tree
 [ "$(tgit rev-parse --abbrev-ref HEAD)" = series ] ||
 	die "build/$BASE/src is not on branch series"
 n=$(tgit rev-list --count base..series)

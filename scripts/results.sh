@@ -3,6 +3,8 @@
 # write the KUnit and userspace KTAP it holds to logs/{kunit,userspace}-BRANCH.ktap,
 # parse each with the kernel's kunit.py, and judge the run:
 #   pass    every KUnit case and every userspace check passed
+#   prefix  a prefix of the series (bisect): the userspace checks and the
+#           KUnit cases that exist at that point pass
 #   revert  the fix is out, so the tests must catch it: the KUnit
 #           "confidential guest" cases and the userspace claimed-I/O check
 #           fail (the guest still boots and finishes)
@@ -19,7 +21,13 @@ user=$LOGS/userspace-$branch.ktap
 sed -n '/^KTAP version/,$p' "$log" | sed '/^devmem-userspace: start/,$d' >"$kunit"
 sed -n '/^devmem-userspace: start/,/^devmem-userspace: end/p' "$log" |
 	sed -n '/^KTAP version/,/^devmem-userspace: end/p' | sed '$d' >"$user"
-[ -s "$kunit" ] || die "$BASE $branch: no KUnit KTAP in $log (is CONFIG_DEVMEM_KUNIT_TEST built in?)"
+if [ "$expect" = prefix ] &&
+   ! grep -q '^CONFIG_DEVMEM_KUNIT_TEST=y' "$BUILD/$BASE/config-$branch"; then
+	# Before the patch that adds the suite, there is no suite to run.
+	nokunit=1
+elif [ ! -s "$kunit" ]; then
+	die "$BASE $branch: no KUnit KTAP in $log (is CONFIG_DEVMEM_KUNIT_TEST built in?)"
+fi
 [ -s "$user" ] || die "$BASE $branch: no userspace KTAP in $log"
 
 # parse NAME FILE: kunit.py's report in FILE.txt; sets rc_NAME and sum_NAME.
@@ -31,7 +39,11 @@ parse() {
 	eval "sum_$1=\"\$(sed -n 's/^Testing complete. //p' \"\$2.txt\")\""
 	[ -z "$show" ] || cat "$2.txt"
 }
-parse kunit "$kunit"
+if [ -n "${nokunit:-}" ]; then
+	rc_kunit=0 sum_kunit="no suite yet"
+else
+	parse kunit "$kunit"
+fi
 parse user "$user"
 # shellcheck disable=SC2154 # set by parse
 summary="KUnit: $sum_kunit; userspace: $sum_user"
@@ -41,7 +53,7 @@ failed_case() {
 }
 
 case $expect in
-pass)
+pass|prefix)
 	if [ "$rc_kunit" = 0 ] && [ "$rc_user" = 0 ]; then
 		echo "$summary"
 		exit 0

@@ -6,7 +6,9 @@
 #   check  every test on every base: the lint of the patches, the Kconfig
 #          matrix, the touched objects on Debian's config, arm64 and um
 #          (W=1, sparse), the guest boot (KUnit + userspace), and the revert
-#          check (the same tests without the fix must fail).
+#          check (the same tests without the fix must fail), every prefix
+#          of the series (bisect), the suite under kunit.py (UML, x86_64),
+#          and the series as one mbox.
 # Each step prints progress; the run ends with a table (base, step, result,
 # time), build/results.tap (TAP), and "N passed, N failed".
 set -eu
@@ -45,6 +47,25 @@ step() {
 	[ "$result" = PASS ]
 }
 
+# cstep NAME COMMAND...: a step whose result depends only on the base tree
+# (its branches) and on the harness itself. When it passed before with all
+# of those unchanged, its result is reused, and says so; FRESH=1 runs it
+# anyway. The guest and revert steps always run.
+cstep() {
+	key=$( (tgit rev-parse base series reverted; cat "$TOP"/scripts/*.sh \
+		"$TOP"/configs/* "$TOP"/tests/guest/*) | cksum)
+	cache=$BUILD/$BASE/passed-$1
+	if [ -z "${FRESH:-}" ] && [ -f "$cache" ] && [ "$(sed -n 1p "$cache")" = "$key" ]; then
+		note="reused, nothing changed since it passed: $(sed -n 2p "$cache")"
+		record "$1" PASS 0 "$note"
+		say "$BASE $1: PASS ($note)"
+		return 0
+	fi
+	rm -f "$cache"
+	step "$@" || return 1
+	printf '%s\n%s\n' "$key" "$note" >"$cache"
+}
+
 # skip NAME WHY: a step that could not run counts as failed.
 skip() {
 	record "$1" FAIL 0 "not run: $2"
@@ -69,7 +90,9 @@ step deps "$S/deps.sh" "$@" || { "$S/report.sh"; exit 1; }
 for BASE in "$@"; do
 	load_base "$BASE"
 	if ! step tree "$S/tree.sh" "$BASE"; then
-		for s in lint kconfig objects guest revert; do skip $s "tree failed"; done
+		for s in lint kconfig objects guest revert bisect kunit mbox; do
+			skip $s "tree failed"
+		done
 		continue
 	fi
 	case $mode in
@@ -78,13 +101,16 @@ for BASE in "$@"; do
 		;;
 	check)
 		step lint "$S/lint.sh" "$BASE" || true
-		step kconfig "$S/kconfig.sh" "$BASE" series pass || true
-		step objects "$S/objects.sh" "$BASE" || true
+		cstep kconfig "$S/kconfig.sh" "$BASE" series pass || true
+		cstep objects "$S/objects.sh" "$BASE" || true
 		if step guest guest series pass; then
 			step revert revert || true
 		else
 			skip revert "the guest step failed"
 		fi
+		cstep bisect "$S/bisect.sh" "$BASE" || true
+		cstep kunit "$S/kunit.sh" "$BASE" || true
+		step mbox "$S/mbox.sh" "$BASE" check || true
 		;;
 	*)
 		die "run.sh: mode is main or check, not '$mode'"

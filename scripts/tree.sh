@@ -17,9 +17,7 @@ stamp=$(tree_stamp)
 stampfile=$BUILD/$BASE/tree.stamp
 
 if [ -d "$SRC/.git" ]; then
-	if [ -n "$(tgit status --porcelain --untracked-files=no)" ]; then
-		die "build/$BASE/src has uncommitted changes: commit them and run make refresh BASE=$BASE, or drop them with make clean BASE=$BASE"
-	fi
+	require_clean_tree
 	if [ -f "$stampfile" ] && [ "$(sed -n 1p "$stampfile")" = "$stamp" ]; then
 		if [ "$(tgit rev-parse series)" != "$(sed -n 2p "$stampfile")" ]; then
 			die "build/$BASE/src: branch series has commits that are not in patches/$BASE: export them with make refresh BASE=$BASE, or drop them with make clean BASE=$BASE"
@@ -59,9 +57,12 @@ apply() {
 		if ! tgit am -q "$p" >"$LOGS/am.log" 2>&1; then
 			files=$(tgit am --show-current-patch=diff 2>/dev/null |
 				sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' | tr '\n' ' ')
+			if [ -n "${KEEP_AM:-}" ]; then
+				die "base $BASE ($package $version): ${p#"$TOP"/} does not apply (files: ${files% }); git am stopped in build/$BASE/src: resolve it there (git am --show-current-patch=diff, fix, git add -f, git am --continue), then make refresh BASE=$BASE"
+			fi
 			tgit am --abort >/dev/null 2>&1 || true
 			tgit checkout -q -f series 2>/dev/null || tgit checkout -q -f base
-			die "base $BASE ($package $version): ${p#"$TOP"/} does not apply (files: ${files% }; see $LOGS/am.log); if Debian moved the base, run make rebase BASE=$BASE"
+			die "base $BASE ($package $version): ${p#"$TOP"/} does not apply (files: ${files% }; see $LOGS/am.log); to move the series to another Debian version: make rebase BASE=$BASE VERSION=<version>"
 		fi
 	done
 }

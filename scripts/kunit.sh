@@ -1,0 +1,35 @@
+#!/bin/sh
+# kunit.sh BASE: the KUnit suite run as a kernel developer runs it, with the
+# kernel's own runner on the patched tree as it is:
+#   kunit.py run --kunitconfig=drivers/char                (UML: no
+#       STRICT_DEVMEM, so the suite checks that nothing is refused)
+#   kunit.py run --kunitconfig=drivers/char --arch=x86_64  (QEMU, TCG:
+#       STRICT_DEVMEM on, so the refusal itself is tested)
+# Each run has its own build folder under build/BASE/.
+set -eu
+. "$(dirname -- "$0")/lib.sh"
+load_base "$1"
+require_clean_tree
+tgit checkout -q series
+
+summary=""
+fails=0
+for arch in um x86_64; do
+	log=$LOGS/kunit-py-$arch.log
+	say "$BASE kunit.py: --arch=$arch (log: ${log#"$TOP"/})"
+	rc=0
+	(cd "$SRC" && python3 tools/testing/kunit/kunit.py run \
+		--kunitconfig=drivers/char --arch="$arch" \
+		--build_dir="$BUILD/$BASE/kunit-$arch" --jobs="$(nproc)" \
+		--timeout=600) >"$log" 2>&1 || rc=$?
+	result=$(sed -n 's/^\[[0-9:]*\] Testing complete. //p' "$log" | tail -n 1)
+	# The suite must have run: a run with no devmem cases proves nothing.
+	if [ "$rc" != 0 ] || ! grep -q '\[PASSED\] devmem' "$log"; then
+		tail -n 15 "$log" >&2
+		echo "kunit.py --arch=$arch failed (exit $rc): ${result:-no result}" >&2
+		fails=$((fails + 1))
+	fi
+	summary="$summary${summary:+; }$arch: ${result:-no result}"
+done
+echo "kunit.py $summary"
+[ "$fails" = 0 ]
