@@ -54,10 +54,13 @@ record() {
 }
 
 # git in the base tree, with a fixed identity for the commits the harness
-# makes (the base import, git am keeps the patches' own authors).
+# makes (the base import, git am keeps the patches' own authors), and no
+# automatic gc: repacking a whole kernel tree in the background would cost
+# more than every step of the harness.
 tgit() {
 	git -C "$SRC" -c user.name="devmem-cc harness" \
-		-c user.email="harness@localhost" -c advice.detachedHead=false "$@"
+		-c user.email="harness@localhost" -c advice.detachedHead=false \
+		-c gc.auto=0 "$@"
 }
 
 # Kernel make in the base tree with the base's object folder.
