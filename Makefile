@@ -10,7 +10,7 @@ BASE ?=
 BASES := $(patsubst patches/%/series,%,$(wildcard patches/*/series))
 DEFAULT_BASE := 6.12
 
-.PHONY: all main check deps tree refresh rebase mbox report clean help
+.PHONY: all main check bench deps tree refresh rebase mbox report clean help
 
 all: main
 
@@ -19,6 +19,9 @@ main:
 
 check:
 	@scripts/run.sh check $(or $(BASE),$(BASES))
+
+bench:
+	@for b in $(or $(BASE),$(DEFAULT_BASE)); do scripts/bench.sh $$b || exit 1; done
 
 deps:
 	@scripts/deps.sh $(or $(BASE),$(BASES))

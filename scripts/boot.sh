@@ -2,7 +2,9 @@
 # boot.sh BASE BRANCH: boot build/BASE/bzImage-BRANCH under QEMU (TCG) with an
 # initramfs whose /init is tests/guest/devmem-init.c, and save the console
 # to build/BASE/logs/boot-BRANCH.log. The built-in KUnit suite runs during
-# boot, the userspace checks after it; the guest powers itself off.
+# boot, the userspace checks after it, then tests/bench/devmem-bench with
+# BENCH=ITERATIONS,ROUNDS (default 20,1: a smoke run, so that it cannot
+# rot); the guest powers itself off.
 # Fails when the guest does not finish: a timeout or a missing end marker.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
@@ -19,15 +21,18 @@ command -v qemu-system-x86_64 >/dev/null ||
 # kernel's own gen_init_cpio.
 initdir=$BUILD/init
 mkdir -p "$initdir"
-gcc -static -O2 -Wall -Wextra -Werror -o "$initdir/init" \
-	"$TOP/tests/guest/devmem-init.c" ||
-	die "could not build tests/guest/devmem-init.c (gcc -static needs libc6-dev)"
+for prog in guest/devmem-init bench/devmem-bench; do
+	gcc -static -O2 -Wall -Wextra -Werror -o "$initdir/${prog#*/}" \
+		"$TOP/tests/$prog.c" ||
+		die "could not build tests/$prog.c (gcc -static needs libc6-dev)"
+done
 cat >"$initdir/cpio.list" <<LIST
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
 dir /proc 0755 0 0
 dir /sys 0755 0 0
-file /init $initdir/init 0755 0 0
+file /init $initdir/devmem-init 0755 0 0
+file /bench $initdir/devmem-bench 0755 0 0
 LIST
 "$OBJ/usr/gen_init_cpio" "$initdir/cpio.list" >"$initdir/initramfs.cpio"
 
@@ -35,7 +40,7 @@ LIST
 set -- qemu-system-x86_64 -nodefaults -no-reboot -nographic \
 	-serial mon:stdio -accel tcg -cpu max -m 512 -smp 2 \
 	-kernel "$kernel" -initrd "$initdir/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1 kunit.filter_glob=devmem*"
+	-append "console=ttyS0 panic=-1 kunit.filter_glob=devmem* devmem_bench=${BENCH:-20,1}"
 say "$BASE boot ($branch): \$ $(for a in "$@"; do case $a in *' '*) printf "'%s' " "$a" ;; *) printf '%s ' "$a" ;; esac; done)"
 rc=0 t0=$(date +%s)
 timeout --foreground "$timeout" "$@" </dev/null >"$log" 2>&1 || rc=$?
@@ -44,9 +49,10 @@ if [ "$rc" = 124 ]; then
 	tail -n 15 "$log" >&2
 	die "$BASE boot ($branch): guest timed out after ${timeout}s"
 fi
-if [ "$rc" != 0 ] || ! grep -q '^devmem-userspace: end' "$log"; then
+if [ "$rc" != 0 ] || ! grep -q '^devmem-userspace: end' "$log" ||
+   ! grep -q '^devmem-bench: end (status 0)' "$log"; then
 	echo "--- last console lines ($log) ---" >&2
 	tail -n 15 "$log" >&2
-	die "$BASE boot ($branch): guest did not exit cleanly (qemu exit $rc, end marker $(grep -c '^devmem-userspace: end' "$log") times)"
+	die "$BASE boot ($branch): guest did not exit cleanly (qemu exit $rc; $(grep -c '^devmem-userspace: end' "$log") test end markers; bench: $(sed -n 's/^devmem-bench: end //p' "$log"))"
 fi
 say "$BASE boot ($branch): guest finished and powered off after $(($(date +%s) - t0))s"

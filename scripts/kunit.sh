@@ -24,7 +24,9 @@ for arch in um x86_64; do
 		--timeout=600) >"$log" 2>&1 || rc=$?
 	result=$(sed -n 's/^\[[0-9:]*\] Testing complete. //p' "$log" | tail -n 1)
 	# The suite must have run: a run with no devmem cases proves nothing.
-	if [ "$rc" != 0 ] || ! grep -q '\[PASSED\] devmem' "$log"; then
+	# A skipped case, which kunit.py counts as a success, is not a pass.
+	if [ "$rc" != 0 ] || ! grep -q '\[PASSED\] devmem' "$log" ||
+	   grep -q '\[SKIPPED\]' "$log"; then
 		tail -n 15 "$log" >&2
 		echo "kunit.py --arch=$arch failed (exit $rc): ${result:-no result}" >&2
 		fails=$((fails + 1))

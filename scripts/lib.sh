@@ -11,6 +11,8 @@ export HARNESS_START="$START"
 # One line to stderr, and a non-zero exit.
 die() {
 	echo "error: $*" >&2
+	# run.sh shows the reason in its table.
+	[ -z "${STEP_ERR:-}" ] || echo "$*" >>"$STEP_ERR"
 	exit 1
 }
 
@@ -89,6 +91,25 @@ tree_stamp() {
 # Stop unless build/BASE/src is free of uncommitted changes to tracked
 # files: the harness checks out branches there and must not lose work.
 require_clean_tree() {
-	[ ! -d "$SRC/.git" ] || [ -z "$(tgit status --porcelain --untracked-files=no)" ] ||
+	[ -d "$SRC/.git" ] || return 0
+	[ ! -d "$SRC/.git/rebase-apply" ] ||
+		die "build/$BASE/src has a git am or rebase in progress: finish it (git am --continue) and run make refresh BASE=$BASE, or git am --abort"
+	[ -z "$(tgit status --porcelain --untracked-files=no)" ] ||
 		die "build/$BASE/src has uncommitted changes: commit them and run make refresh BASE=$BASE, or drop them with make clean BASE=$BASE"
+}
+
+# Stop if branch series of build/BASE/src has commits that make refresh has
+# not written to patches/BASE: re-applying the series would lose them.
+require_exported_series() {
+	stampfile=$BUILD/$BASE/tree.stamp
+	[ -d "$SRC/.git" ] && [ -f "$stampfile" ] || return 0
+	[ "$(tgit rev-parse -q --verify series || true)" = "$(sed -n 2p "$stampfile")" ] ||
+		die "build/$BASE/src: branch series has commits that are not in patches/$BASE: export them with make refresh BASE=$BASE, or drop them with make clean BASE=$BASE"
+}
+
+# One harness run at a time: they share build/ and the base trees.
+lock_harness() {
+	mkdir -p "$BUILD"
+	exec 9>"$BUILD/.lock"
+	flock -n 9 || die "another harness run is using $BUILD; wait for it to finish"
 }

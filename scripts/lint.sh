@@ -30,8 +30,12 @@ for p in $(series_patches); do
 		fail "checkpatch.pl --strict is not clean"
 	fi
 
-	want=$(perl scripts/get_maintainer.pl --no-git --no-git-fallback \
-		--no-rolestats --no-tree "$f" 2>/dev/null | sort)
+	perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+		--no-rolestats --no-tree "$f" >"$LOGS/get_maintainer.out" \
+		2>"$LOGS/get_maintainer.err" ||
+		die "$p: scripts/get_maintainer.pl failed: $(tail -n 1 "$LOGS/get_maintainer.err")"
+	[ -s "$LOGS/get_maintainer.out" ] || die "$p: scripts/get_maintainer.pl named nobody"
+	want=$(sort "$LOGS/get_maintainer.out")
 	if grep -q '^Fixes: ' "$f"; then
 		want=$(printf '%s\nstable@vger.kernel.org\n' "$want" | sort)
 	fi

@@ -10,7 +10,9 @@ load_base "$1"
 new=${2:-}
 [ -n "$new" ] || die "say which version: make rebase BASE=$BASE VERSION=<debian version> (apt-cache policy $package)"
 [ "$new" != "$version" ] || die "patches/$BASE is already on $package $version"
+lock_harness
 require_clean_tree
+require_exported_series
 cfg=linux-config-${package#linux-source-}
 [ "$(id -u)" = 0 ] || die "installing $package=$new needs root: sudo apt-get install $package=$new $cfg=$new"
 say "$BASE rebase: installing $package=$new $cfg=$new"

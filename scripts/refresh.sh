@@ -9,7 +9,10 @@ set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
 [ -d "$SRC/.git" ] || die "build/$BASE/src does not exist: run make tree BASE=$BASE first"
+lock_harness
 require_clean_tree
+git -C "$TOP" diff --quiet -- "patches/$BASE" ":!patches/$BASE/base" ||
+	die "patches/$BASE has uncommitted edits that the refresh would overwrite: commit or drop them first (git diff patches/$BASE)"
 [ "$(tgit rev-parse --abbrev-ref HEAD)" = series ] ||
 	die "build/$BASE/src is not on branch series"
 n=$(tgit rev-list --count base..series)

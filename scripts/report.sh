@@ -20,6 +20,10 @@ END {
 	print "1.." NR > tap
 	for (i = 1; i <= NR; i++) print lines[i] > tap
 }' "$RESULTS"
+# The step times of every make check, for make bench.
+when=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+[ "${HARNESS_MODE:-}" != check ] ||
+	awk -F'\t' -v t="$when" '{ print t "\t" $1 "\t" $2 "\t" $3 "\t" $4 }' "$RESULTS" >>"$BUILD/timings.tsv"
 echo "total time $(($(date +%s) - START))s; TAP: ${BUILD#"$TOP"/}/results.tap; logs: ${BUILD#"$TOP"/}/<base>/logs/"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -54,6 +54,12 @@ failed_case() {
 
 case $expect in
 pass|prefix)
+	# kunit.py counts a skipped case as a success; here it is not.
+	if grep -q '\[SKIPPED\]' "$kunit.txt" "$user.txt"; then
+		grep -h '\[SKIPPED\]' "$kunit.txt" "$user.txt" >&2
+		echo "$summary (a skip is not a pass)"
+		exit 1
+	fi
 	if [ "$rc_kunit" = 0 ] && [ "$rc_user" = 0 ]; then
 		echo "$summary"
 		exit 0

@@ -22,8 +22,9 @@ for b in "$@"; do
 done
 [ "$mode" != main ] || set -- "$1"
 
-mkdir -p "$BUILD"
+lock_harness
 : >"$RESULTS"
+export HARNESS_MODE="$mode"
 S=$TOP/scripts
 
 # step NAME COMMAND...: run one step of the current base, time it, record
@@ -34,13 +35,20 @@ step() {
 	say "$BASE $name: start"
 	t0=$(date +%s)
 	out=$BUILD/$BASE/step-$name.out
+	STEP_ERR=$BUILD/$BASE/step-$name.err
+	export STEP_ERR
 	mkdir -p "$BUILD/$BASE"
+	: >"$STEP_ERR"
 	if "$@" >"$out"; then
 		result=PASS
+		note=$(tail -n 1 "$out")
 	else
 		result=FAIL
+		# the reason: what the step died with, else its last line
+		note=$(tail -n 1 "$STEP_ERR")
+		[ -n "$note" ] || note=$(tail -n 1 "$out")
 	fi
-	note=$(tail -n 1 "$out")
+	unset STEP_ERR
 	[ "$mode" != main ] || [ "$name" != guest ] || cat "$out"
 	record "$name" "$result" "$(($(date +%s) - t0))" "$note"
 	say "$BASE $name: $result ${note:+($note)}"
@@ -53,7 +61,9 @@ step() {
 # anyway. The guest and revert steps always run.
 cstep() {
 	key=$( (tgit rev-parse base series reverted; cat "$TOP"/scripts/*.sh \
-		"$TOP"/configs/* "$TOP"/tests/guest/*) | cksum)
+		"$TOP"/configs/* "$TOP"/tests/guest/* "$TOP"/tests/bench/*
+		dpkg-query -W gcc sparse qemu-system-x86 gcc-aarch64-linux-gnu \
+			python3 "linux-config-$BASE" 2>&1) | cksum)
 	cache=$BUILD/$BASE/passed-$1
 	if [ -z "${FRESH:-}" ] && [ -f "$cache" ] && [ "$(sed -n 1p "$cache")" = "$key" ]; then
 		note="reused, nothing changed since it passed: $(sed -n 2p "$cache")"
@@ -90,8 +100,10 @@ step deps "$S/deps.sh" "$@" || { "$S/report.sh"; exit 1; }
 for BASE in "$@"; do
 	load_base "$BASE"
 	if ! step tree "$S/tree.sh" "$BASE"; then
-		for s in lint kconfig objects guest revert bisect kunit mbox; do
-			skip $s "tree failed"
+		steps="guest"
+		[ "$mode" = main ] || steps="lint kconfig objects guest revert bisect kunit mbox"
+		for s in $steps; do
+			skip "$s" "the tree step failed"
 		done
 		continue
 	fi

@@ -15,6 +15,37 @@ have=$(dpkg-query -W -f='${Version}' "$package" 2>/dev/null || true)
 
 stamp=$(tree_stamp)
 stampfile=$BUILD/$BASE/tree.stamp
+reverts=$(ls "$TOP/tests/revert/$BASE"/*.patch)
+nrev=$(echo "$reverts" | wc -l)
+
+# apply REF BRANCH FILES...: git am FILES onto REF as BRANCH. When a patch
+# does not apply, BRANCH is put back as it was and the patch is named.
+apply() {
+	ref=$1 branch=$2
+	shift 2
+	old=$(tgit rev-parse -q --verify "refs/heads/$branch" || true)
+	tgit checkout -q -B "$branch" "$ref"
+	for p in "$@"; do
+		tgit am -q "$p" >"$LOGS/am.log" 2>&1 && continue
+		files=$(tgit am --show-current-patch=diff 2>/dev/null |
+			sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' | tr '\n' ' ')
+		what="base $BASE ($package $version): ${p#"$TOP"/} does not apply (files: ${files% })"
+		if [ -n "${KEEP_AM:-}" ] && [ "$branch" = series ]; then
+			die "$what; git am stopped in build/$BASE/src: resolve it there (git am --show-current-patch=diff, fix, git add -f, git am --continue), then make refresh BASE=$BASE"
+		fi
+		tgit am --abort >/dev/null 2>&1 || true
+		if [ -n "$old" ]; then
+			tgit update-ref "refs/heads/$branch" "$old"
+		else
+			tgit checkout -q --detach && tgit branch -q -D "$branch"
+		fi
+		tgit checkout -q -f series 2>/dev/null || tgit checkout -q -f base
+		case $branch in
+		series) die "$what; see $LOGS/am.log. To move the series to another Debian version: make rebase BASE=$BASE VERSION=<version>" ;;
+		*) die "$what; see $LOGS/am.log. The revert check's patch must be made again on top of the series: git format-patch -o tests/revert/$BASE series..<your revert branch>" ;;
+		esac
+	done
+}
 
 if [ -d "$SRC/.git" ]; then
 	require_clean_tree
@@ -22,14 +53,17 @@ if [ -d "$SRC/.git" ]; then
 		if [ "$(tgit rev-parse series)" != "$(sed -n 2p "$stampfile")" ]; then
 			die "build/$BASE/src: branch series has commits that are not in patches/$BASE: export them with make refresh BASE=$BASE, or drop them with make clean BASE=$BASE"
 		fi
+		# After make refresh the series is new: put the revert on top again.
+		if [ "$(tgit rev-parse -q --verify "reverted~$nrev" || true)" != "$(tgit rev-parse series)" ]; then
+			say "$BASE tree: git am tests/revert/$BASE on the refreshed series"
+			# shellcheck disable=SC2086 # one word per file
+			apply series reverted $reverts
+		fi
 		tgit checkout -q series
 		say "$BASE tree: reusing build/$BASE/src ($package $version + series)"
 		exit 0
 	fi
-	if [ -f "$stampfile" ] &&
-	   [ "$(tgit rev-parse series 2>/dev/null)" != "$(sed -n 2p "$stampfile")" ]; then
-		die "build/$BASE/src: branch series has commits that are not in patches/$BASE, and patches/$BASE changed too: make refresh BASE=$BASE would overwrite one with the other; sort it out by hand or make clean BASE=$BASE"
-	fi
+	require_exported_series
 	if [ "$(tgit log -1 --format=%s base)" != "$package $version" ]; then
 		say "$BASE tree: the base is not $package $version: unpacking again"
 		rm -rf "$SRC"
@@ -48,25 +82,6 @@ if [ ! -d "$SRC/.git" ]; then
 	tgit tag base
 fi
 
-# apply REF NAME FILES...: git am FILES onto REF as branch NAME.
-apply() {
-	ref=$1 branch=$2
-	shift 2
-	tgit checkout -q -B "$branch" "$ref"
-	for p in "$@"; do
-		if ! tgit am -q "$p" >"$LOGS/am.log" 2>&1; then
-			files=$(tgit am --show-current-patch=diff 2>/dev/null |
-				sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' | tr '\n' ' ')
-			if [ -n "${KEEP_AM:-}" ]; then
-				die "base $BASE ($package $version): ${p#"$TOP"/} does not apply (files: ${files% }); git am stopped in build/$BASE/src: resolve it there (git am --show-current-patch=diff, fix, git add -f, git am --continue), then make refresh BASE=$BASE"
-			fi
-			tgit am --abort >/dev/null 2>&1 || true
-			tgit checkout -q -f series 2>/dev/null || tgit checkout -q -f base
-			die "base $BASE ($package $version): ${p#"$TOP"/} does not apply (files: ${files% }; see $LOGS/am.log); to move the series to another Debian version: make rebase BASE=$BASE VERSION=<version>"
-		fi
-	done
-}
-
 say "$BASE tree: git am patches/$BASE ($(series_patches | wc -l) patches)"
 set --
 for p in $(series_patches); do
@@ -84,6 +99,7 @@ if [ -f "$PATCHDIR/0000-cover-letter.patch" ]; then
 	tgit config branch.series.description "$(cat "$LOGS/cover-letter.txt")"
 fi
 say "$BASE tree: git am tests/revert/$BASE (branch reverted)"
-apply series reverted "$TOP/tests/revert/$BASE"/*.patch
+# shellcheck disable=SC2086 # one word per file
+apply series reverted $reverts
 tgit checkout -q series
 printf '%s\n%s\n' "$stamp" "$(tgit rev-parse series)" >"$stampfile"

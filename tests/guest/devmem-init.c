@@ -261,6 +261,33 @@ static void test_dmi_tables(void)
 		close(fd);
 }
 
+/*
+ * devmem_bench=ITERATIONS,ROUNDS on the kernel command line, which the
+ * kernel hands to init in its environment: run /bench (tests/bench/) after
+ * the checks, for scripts/bench.sh.
+ */
+static void run_bench(void)
+{
+	const char *arg = getenv("devmem_bench");
+	char iterations[32], rounds[32];
+	int status;
+	pid_t pid;
+
+	if (!arg || sscanf(arg, "%31[0-9],%31[0-9]", iterations, rounds) != 2)
+		return;
+	printf("devmem-bench: start\n");
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execl("/bench", "bench", iterations, rounds, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		status = -1;
+	printf("devmem-bench: end (status %d)\n", status);
+	fflush(stdout);
+}
+
 int main(void)
 {
 	int fd;
@@ -300,6 +327,7 @@ int main(void)
 	printf("%sok 1 devmem_userspace\n", failed ? "not " : "");
 	printf("devmem-userspace: end (%d of %d failed)\n", failed, test_no);
 	fflush(stdout);
+	run_bench();
 	sync();
 	reboot(RB_POWER_OFF);
 	reboot(RB_AUTOBOOT);
