@@ -38,7 +38,7 @@ LIST
 
 # TCG: nested KVM does not work on the machines this runs on.
 set -- qemu-system-x86_64 -nodefaults -no-reboot -nographic \
-	-serial mon:stdio -accel tcg -cpu max -m 512 -smp 2 \
+	-serial mon:stdio -accel tcg -cpu max -m 512 -smp "${BOOT_SMP:-2}" \
 	-kernel "$kernel" -initrd "$initdir/initramfs.cpio" \
 	-append "console=ttyS0 panic=-1 kunit.filter_glob=devmem* devmem_bench=${BENCH:-20,1}"
 say "$BASE boot ($branch): \$ $(for a in "$@"; do case $a in *' '*) printf "'%s' " "$a" ;; *) printf '%s ' "$a" ;; esac; done)"
