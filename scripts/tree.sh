@@ -27,9 +27,11 @@ apply() {
 	tgit checkout -q -B "$branch" "$ref"
 	for p in "$@"; do
 		tgit am -q "$p" >"$LOGS/am.log" 2>&1 && continue
-		files=$(tgit am --show-current-patch=diff 2>/dev/null |
+		# the files git am could not patch, else every file of the patch
+		files=$(sed -n 's/^error: patch failed: \([^:]*\):.*/\1/p' "$LOGS/am.log" | sort -u | tr '\n' ' ')
+		[ -n "$files" ] || files=$(tgit am --show-current-patch=diff 2>/dev/null |
 			sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' | tr '\n' ' ')
-		what="base $BASE ($package $version): ${p#"$TOP"/} does not apply (files: ${files% })"
+		what="base $BASE ($package $version): ${p#"$TOP"/} does not apply to ${files% }"
 		if [ -n "${KEEP_AM:-}" ] && [ "$branch" = series ]; then
 			die "$what; git am stopped in build/$BASE/src: resolve it there (git am --show-current-patch=diff, fix, git add -f, git am --continue), then make refresh BASE=$BASE"
 		fi
