@@ -9,9 +9,10 @@
 #    operation, the patched/unpatched ratio of each pair, and their median
 #    and spread. TCG timing is noisy: only ratios of alternating boots in
 #    one run mean anything.
-# 2. The harness: the step times of the last make check of BASE, and the
-#    time to rebuild and boot the guest after a one-line change to
-#    drivers/char/mem.c.
+# 2. The harness: per step, the latest make check of BASE that was cold
+#    (tree unpacked), changed (the series changed since the previous
+#    check, e.g. one line of drivers/char/mem.c) and unchanged; and the
+#    time to rebuild and boot the guest after a one-line change to mem.c.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
@@ -73,18 +74,41 @@ END {
 echo "(ratio = patched / fix reverted; the fix adds one cc_platform_has() call to open)"
 
 echo
-echo "Harness ($BASE), step times of the last make check:"
-if [ -s "$BUILD/timings.tsv" ]; then
-	last=$(awk -F'\t' -v b="$BASE" '$2 == b { t = $1 } END { print t }' "$BUILD/timings.tsv")
-	awk -F'\t' -v b="$BASE" -v t="$last" '$1 == t && $2 == b {
-		printf "  %-8s %-6s %5ss\n", $3, $4, $5; sum += $5 }
-		END { printf "  %-8s %-6s %5ss  (%s)\n", "total", "", sum, t }' "$BUILD/timings.tsv"
+echo "Harness ($BASE): make check, latest run of each kind (build/check-times.tsv)"
+echo "  cold: tree unpacked; changed: series changed since the last check;"
+echo "  unchanged: nothing changed"
+if [ -s "$BUILD/check-times.tsv" ]; then
+	awk -F'\t' -v b="$BASE" '
+	$2 == b { last[$3] = $1 }
+	{ row[NR] = $0 }
+	END {
+		nk = split("cold changed unchanged", kinds, " ")
+		for (i = 1; i <= NR; i++) {
+			split(row[i], f, "\t")
+			if (f[2] != b || last[f[3]] != f[1]) continue
+			if (!(f[4] in seen)) { seen[f[4]] = 1; steps[++ns] = f[4] }
+			t[f[4], f[3]] = f[6]; tot[f[3]] += f[6]
+		}
+		printf "  %-8s", "step"
+		for (k = 1; k <= nk; k++) printf " %10s", kinds[k]
+		printf "\n"
+		for (s = 1; s <= ns; s++) {
+			printf "  %-8s", steps[s]
+			for (k = 1; k <= nk; k++)
+				printf " %10s", ((steps[s], kinds[k]) in t) ? t[steps[s], kinds[k]] "s" : "-"
+			printf "\n"
+		}
+		printf "  %-8s", "total"
+		for (k = 1; k <= nk; k++)
+			printf " %10s", (kinds[k] in last) ? tot[kinds[k]] "s" : "-"
+		printf "\n"
+	}' "$BUILD/check-times.tsv"
 else
 	echo "  none recorded yet: run make check"
 fi
 
 echo
-echo "Harness ($BASE), one line of drivers/char/mem.c changed:"
+echo "Harness ($BASE), guest rebuilt and booted after a one-line change to drivers/char/mem.c:"
 tgit checkout -q -B bench-touch series
 echo "/* bench: a one-line change */" >>"$SRC/drivers/char/mem.c"
 tgit commit -q -a -m "bench: touch drivers/char/mem.c"

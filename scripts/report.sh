@@ -22,8 +22,18 @@ END {
 }' "$RESULTS"
 # The step times of every make check, for make bench.
 when=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-[ "${HARNESS_MODE:-}" != check ] ||
-	awk -F'\t' -v t="$when" '{ print t "\t" $1 "\t" $2 "\t" $3 "\t" $4 }' "$RESULTS" >>"$BUILD/timings.tsv"
+# Each row: time, base, kind (cold: the tree was unpacked; changed: the
+# series changed since the last make check; unchanged), step, result, s.
+if [ "${HARNESS_MODE:-}" = check ]; then
+	for b in $(cut -f1 "$RESULTS" | sort -u); do
+		[ -f "$BUILD/$b/tree.kind" ] || continue
+		kind=$(cat "$BUILD/$b/tree.kind")
+		awk -F'\t' -v t="$when" -v b="$b" -v k="$kind" \
+			'$1 == b { print t "\t" b "\t" k "\t" $2 "\t" $3 "\t" $4 }' \
+			"$RESULTS" >>"$BUILD/check-times.tsv"
+		git -C "$BUILD/$b/src" rev-parse series >"$BUILD/$b/checked-series" 2>/dev/null || true
+	done
+fi
 echo "total time $(($(date +%s) - START))s; TAP: ${BUILD#"$TOP"/}/results.tap; logs: ${BUILD#"$TOP"/}/<base>/logs/"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -62,6 +62,12 @@ if [ -d "$SRC/.git" ]; then
 			apply series reverted $reverts
 		fi
 		tgit checkout -q series
+		# What make bench calls this run: the series changed since the last
+		# make check, or nothing did.
+		kind=unchanged
+		[ "$(cat "$BUILD/$BASE/checked-series" 2>/dev/null)" = "$(tgit rev-parse series)" ] ||
+			kind=changed
+		echo "$kind" >"$BUILD/$BASE/tree.kind"
 		say "$BASE tree: reusing build/$BASE/src ($package $version + series)"
 		exit 0
 	fi
@@ -72,7 +78,9 @@ if [ -d "$SRC/.git" ]; then
 	fi
 fi
 
+echo changed >"$BUILD/$BASE/tree.kind"
 if [ ! -d "$SRC/.git" ]; then
+	echo cold >"$BUILD/$BASE/tree.kind"
 	say "$BASE tree: unpacking $TARBALL"
 	rm -rf "$SRC"
 	mkdir -p "$SRC"
