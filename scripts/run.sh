@@ -55,12 +55,27 @@ step() {
 	[ "$result" = PASS ]
 }
 
+# tree_inputs STEP: what of the base tree a cached step depends on. The
+# Kconfig matrix reads only Kconfig files; the rest read the whole tree.
+tree_inputs() {
+	case $1 in
+	kconfig)
+		for b in base series reverted; do
+			tgit ls-tree -r "$b" | grep 'Kconfig'
+		done
+		;;
+	*)
+		tgit rev-parse base series reverted
+		;;
+	esac
+}
+
 # cstep NAME COMMAND...: a step whose result depends only on the base tree
 # (its branches) and on the harness itself. When it passed before with all
 # of those unchanged, its result is reused, and says so; FRESH=1 runs it
 # anyway. The guest and revert steps always run.
 cstep() {
-	key=$( (tgit rev-parse base series reverted; cat "$TOP"/scripts/*.sh \
+	key=$( (tree_inputs "$1"; cat "$TOP"/scripts/*.sh \
 		"$TOP"/configs/* "$TOP"/tests/guest/* "$TOP"/tests/bench/*
 		dpkg-query -W gcc sparse qemu-system-x86 gcc-aarch64-linux-gnu \
 			python3 "linux-config-$BASE" 2>&1) | cksum)
