@@ -65,7 +65,7 @@ for target in debian-amd64 debian-cloud-amd64 arm64 um; do
 			say "$BASE objects: $target (base): reusing the base's warnings (unchanged)"
 			continue
 		fi
-		rm -f "$basekeyfile"
+		[ "$branch" != base ] || rm -f "$basekeyfile"
 		tgit checkout -q "$branch"
 		config "$target" "$branch" "$dir"
 		cp "$dir/olddefconfig.out" "$LOGS/olddefconfig-$target-$branch.log"
