@@ -102,7 +102,10 @@ apply base series "$@"
 # The cover letter's text, for refresh.sh to write it again.
 if [ -f "$PATCHDIR/0000-cover-letter.patch" ]; then
 	{
-		sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$PATCHDIR/0000-cover-letter.patch"
+		# the subject, unfolded: format-patch wraps long ones
+		awk '/^Subject: / { s = $0; sub(/^Subject: \[PATCH[^]]*\] /, "", s); on = 1; next }
+			on && /^[ \t]/ { sub(/^[ \t]+/, " "); s = s $0; next }
+			on { print s; exit }' "$PATCHDIR/0000-cover-letter.patch"
 		echo
 		sed -e '1,/^$/d' -e '/^[^ ].* ([0-9]*):$/,$d' "$PATCHDIR/0000-cover-letter.patch"
 	} >"$LOGS/cover-letter.txt"
