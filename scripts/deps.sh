@@ -41,7 +41,7 @@ apt-get update -qq >"$BUILD/apt.log" 2>&1 ||
 	die "apt-get update failed (see $BUILD/apt.log)"
 for b in "$@"; do
 	load_base "$b"
-	if [ -z "$(apt-cache madison "$package" | awk -v v="$version" '$3 == v')" ]; then
+	if ! in_archive "$package" "$version"; then
 		now=$(apt-cache policy "$package" | sed -n 's/ *Candidate: //p')
 		die "$package $version, which patches/$b was tested on, is no longer in the archive (it has ${now:-nothing}); move the series to it with: make rebase BASE=$b VERSION=$now"
 	fi

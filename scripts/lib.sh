@@ -113,3 +113,8 @@ lock_harness() {
 	exec 9>"$BUILD/.lock"
 	flock -n 9 || die "another harness run is using $BUILD; wait for it to finish"
 }
+
+# in_archive PACKAGE VERSION: whether apt can install that version.
+in_archive() {
+	[ -n "$(apt-cache madison "$1" | awk -v v="$2" '$3 == v')" ]
+}

@@ -16,7 +16,7 @@ require_exported_series
 cfg=linux-config-${package#linux-source-}
 [ "$(id -u)" = 0 ] || die "installing $package=$new needs root: sudo apt-get install $package=$new $cfg=$new"
 for p in "$package" "$cfg"; do
-	[ -n "$(apt-cache madison "$p" | awk -v v="$new" '$3 == v')" ] ||
+	in_archive "$p" "$new" ||
 		die "$p $new is not in the archive (apt-get update first?); a base needs Debian's source and configs of the same version"
 done
 say "$BASE rebase: installing $package=$new $cfg=$new"
