@@ -1,7 +1,8 @@
 #!/bin/sh
 # build.sh BASE BRANCH: build the guest kernel (bzImage) from branch BRANCH
 # ("series" or "reverted", or a revision such as series~1) of build/BASE/src, in build/BASE/obj, with the
-# config made by tinyconfig + configs/guest.config (merge_config.sh). One
+# config made by tinyconfig + configs/guest.config (merge_config.sh), and
+# the kselftest tools/testing/selftests/devmem where BRANCH has it. One
 # object folder serves both branches: switching rebuilds only what the
 # revert touches.
 set -eu
@@ -46,3 +47,21 @@ if ! kmake olddefconfig bzImage >"$LOGS/build-$branch.log" 2>&1; then
 fi
 cp "$OBJ/arch/x86/boot/bzImage" "$BUILD/$BASE/bzImage-$branch"
 cp "$OBJ/.config" "$BUILD/$BASE/config-$branch"
+
+# The series' kselftest, where this revision has it, built as a kernel
+# developer builds it (make -C tools/testing/selftests, against the tree's
+# own uAPI headers), static: the guest has no libc. It may not warn.
+test=$BUILD/$BASE/devmem_test-$branch
+rm -f "$test"
+[ -d "$SRC/tools/testing/selftests/devmem" ] || exit 0
+log=$LOGS/kselftest-$branch.log
+say "$BASE build ($branch): make -C tools/testing/selftests TARGETS=devmem (log: ${log#"$TOP"/})"
+if ! { kmake headers && make -C "$SRC/tools/testing/selftests" O="$OBJ" \
+	TARGETS=devmem LDFLAGS=-static; } >"$log" 2>&1; then
+	tail -n 20 "$log" >&2
+	die "$BASE build ($branch): the kselftest did not build (see $log)"
+fi
+if grep -i 'warning:' "$log" >&2; then
+	die "$BASE build ($branch): the kselftest builds with warnings (see $log)"
+fi
+cp "$OBJ/kselftest/devmem/devmem_test" "$test"

@@ -1,13 +1,16 @@
 #!/bin/sh
-# results.sh BASE BRANCH pass|revert [show]: read build/BASE/logs/boot-BRANCH.log,
-# write the KUnit and userspace KTAP it holds to logs/{kunit,userspace}-BRANCH.ktap,
-# parse each with the kernel's kunit.py, and judge the run:
-#   pass    every KUnit case and every userspace check passed
-#   prefix  a prefix of the series (bisect): the userspace checks and the
-#           KUnit cases that exist at that point pass
-#   revert  the fix is out, so the tests must catch it: the KUnit
-#           "confidential guest" cases and the userspace claimed-I/O check
-#           fail (the guest still boots and finishes)
+# results.sh BASE BRANCH pass|prefix|revert [show]: read build/BASE/logs/boot-BRANCH.log,
+# write the KUnit KTAP and the kselftest's TAP it holds to
+# logs/{kunit,userspace}-BRANCH.ktap, parse each with the kernel's kunit.py,
+# and judge the run:
+#   pass    every KUnit case and every kselftest case passed
+#   prefix  a prefix of the series (bisect): the KUnit cases and the
+#           kselftest cases that exist at that point pass
+#   revert  the fixes are out (tests/revert/BASE), so the tests must catch
+#           them (the guest still boots and finishes): without patch 1
+#           the KUnit "confidential guest" cases and the kselftest's
+#           claimed-range case fail, without patch 4 the KUnit cases and
+#           the kselftest cases for System RAM below 1 MiB do
 # "show" prints kunit.py's report; otherwise a one-line summary.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
@@ -20,7 +23,7 @@ user=$LOGS/userspace-$branch.ktap
 
 sed -n '/^KTAP version/,$p' "$log" | sed '/^devmem-userspace: start/,$d' >"$kunit"
 sed -n '/^devmem-userspace: start/,/^devmem-userspace: end/p' "$log" |
-	sed -n '/^KTAP version/,/^devmem-userspace: end/p' | sed '$d' >"$user"
+	sed -n '/^TAP version/,/^devmem-userspace: end/p' | sed '$d' >"$user"
 if [ "$expect" = prefix ] &&
    ! grep -q '^CONFIG_DEVMEM_KUNIT_TEST=y' "$BUILD/$BASE/config-$branch"; then
 	# Before the patch that adds the suite, there is no suite to run.
@@ -28,7 +31,12 @@ if [ "$expect" = prefix ] &&
 elif [ ! -s "$kunit" ]; then
 	die "$BASE $branch: no KUnit KTAP in $log (is CONFIG_DEVMEM_KUNIT_TEST built in?)"
 fi
-[ -s "$user" ] || die "$BASE $branch: no userspace KTAP in $log"
+if [ "$expect" = prefix ] && grep -q '^devmem-userspace: no kselftest' "$log"; then
+	# Before the patch that adds the kselftest, there is none to run.
+	nouser=1
+elif [ ! -s "$user" ]; then
+	die "$BASE $branch: no kselftest TAP in $log (see the lines around devmem-userspace:)"
+fi
 
 # parse NAME FILE: kunit.py's report in FILE.txt; sets rc_NAME and sum_NAME.
 parse() {
@@ -44,9 +52,14 @@ if [ -n "${nokunit:-}" ]; then
 else
 	parse kunit "$kunit"
 fi
-parse user "$user"
+if [ -n "${nouser:-}" ]; then
+	rc_user=0 sum_user="no kselftest yet"
+	: >"$user.txt"
+else
+	parse user "$user"
+fi
 # shellcheck disable=SC2154 # set by parse
-summary="KUnit: $sum_kunit; userspace: $sum_user"
+summary="KUnit: $sum_kunit; kselftest: $sum_user"
 
 failed_case() {
 	grep -qx "\[FAILED\] $2" "$1.txt"
@@ -70,10 +83,14 @@ pass|prefix)
 	;;
 revert)
 	missed=""
-	for c in "mem, confidential guest" "port, confidential guest"; do
+	for c in "mem, confidential guest" "port, confidential guest" \
+		"RAM below 1 MiB" "the first MiB as one range"; do
 		failed_case "$kunit" "$c" || missed="$missed KUnit '$c';"
 	done
-	failed_case "$user" claimed_io_refused || missed="$missed userspace 'claimed_io_refused';"
+	for c in devmem.claimed_io_refused devmem.low_mib_mmap_matches_read \
+		devmem.low_ram_maps_zero devmem.low_ram_mmap_not_writable; do
+		failed_case "$user" "$c" || missed="$missed kselftest '$c';"
+	done
 	if [ "$rc_kunit" != 0 ] && [ -z "$missed" ]; then
 		echo "without the fix: $summary (as expected)"
 		exit 0
@@ -82,6 +99,6 @@ revert)
 	exit 1
 	;;
 *)
-	die "results.sh: expect 'pass' or 'revert', not '$expect'"
+	die "results.sh: expect 'pass', 'prefix' or 'revert', not '$expect'"
 	;;
 esac
