@@ -6,7 +6,7 @@ set -eu
 . "$(dirname -- "$0")/lib.sh"
 
 tools="make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio xz-utils
-python3 python3-ply python3-git perl git ccache qemu-system-x86
+python3 python3-ply python3-git python3-docutils perl git ccache qemu-system-x86
 sparse gcc-aarch64-linux-gnu"
 
 installed_version() {

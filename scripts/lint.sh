@@ -5,7 +5,11 @@
 #    scripts/get_maintainer.pl (base tree, no git history) reports for the
 #    files it touches, plus stable@ on a patch with Fixes:;
 #  - every upstream commit that a patch cites is in patches/upstream-commits
-#    with that subject.
+#    with that subject;
+#  - the documentation it touches builds: each .rst file passes docutils
+#    with warnings as errors (make htmldocs is too heavy here), each C file
+#    passes scripts/kernel-doc -none, and every Documentation/ path that an
+#    added line names exists.
 # Two checkpatch checks are replaced, because the base tree is a tarball
 # without history: UNKNOWN_COMMIT_ID (by the upstream-commits list) and
 # FILE_PATH_CHANGES (by requiring a maintainer for every new file).
@@ -17,6 +21,25 @@ bad=0
 fail() {
 	echo "$p: $*" >&2
 	bad=$((bad + 1))
+}
+
+# doc_check FILE: what docutils (.rst, warnings as errors; make htmldocs
+# is too heavy here) or scripts/kernel-doc -none (C) says about FILE, line
+# numbers and the file name taken out.
+doc_check() {
+	case $1 in
+	*.rst) /usr/bin/python3 -m docutils --halt=warning --strict "$1" /dev/null ;;
+	*) perl scripts/kernel-doc -none "$1" ;;
+	esac 2>&1 | sed -e "s|$1||g" -e 's/:[0-9]*:/:/g' | sort -u
+}
+
+# newer_warnings FILE: doc_check lines of FILE in the series that it does
+# not have in the base (where a new file is empty).
+newer_warnings() {
+	tmp=$LOGS/doc-base.${1##*.}
+	git show "base:$1" >"$tmp" 2>/dev/null || : >"$tmp"
+	doc_check "$tmp" | sed "s|$tmp||g" >"$LOGS/doc-base.out"
+	doc_check "$1" | grep -vxF -f "$LOGS/doc-base.out" | head -n 1 || true
 }
 
 for p in $(series_patches); do
@@ -60,7 +83,22 @@ for p in $(series_patches); do
 		grep -qxF "$(printf '%.12s' "$id") $subject" "$TOP/patches/upstream-commits" ||
 			fail "cites $id (\"$subject\"), which is not in patches/upstream-commits"
 	done <"$LOGS/citations"
+
+	# The documentation tools on each file the patch touches, as the base
+	# and as the whole series leave it (the tree is on series): anything
+	# they report for the series but not for the base is new.
+	for doc in $(git apply --numstat "$f" | cut -f3); do
+		case $doc in
+		*.rst|*.c|*.h) ;;
+		*) continue ;;
+		esac
+		new=$(newer_warnings "$doc")
+		[ -z "$new" ] || fail "$doc: $new"
+	done
+	for ref in $(sed -n '/^---$/,$ s/^+.*\(Documentation\/[A-Za-z0-9_./-]*\.rst\).*/\1/p' "$f" | sort -u); do
+		[ -f "$ref" ] || fail "names $ref, which does not exist"
+	done
 done
 n=$(series_patches | wc -l)
 [ "$bad" = 0 ] || { echo "$bad problems in $n patches"; exit 1; }
-echo "$n patches: checkpatch --strict clean, Cc as get_maintainer.pl, citations known"
+echo "$n patches: checkpatch --strict clean, Cc as get_maintainer.pl, citations known, docs build"
