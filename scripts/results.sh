@@ -92,10 +92,10 @@ revert)
 		failed_case "$user" "$c" || missed="$missed kselftest '$c';"
 	done
 	if [ "$rc_kunit" != 0 ] && [ -z "$missed" ]; then
-		echo "without the fix: $summary (as expected)"
+		echo "without the fixes: $summary (as expected)"
 		exit 0
 	fi
-	echo "without the fix the tests still passed:$missed ($summary)" >&2
+	echo "without the fixes the tests still passed:$missed ($summary)" >&2
 	exit 1
 	;;
 *)

@@ -6,7 +6,7 @@
 #   check  every test on every base: the lint of the patches, the Kconfig
 #          matrix, the touched objects on Debian's config, arm64 and um
 #          (W=1, sparse), the guest boot (KUnit + userspace), and the revert
-#          check (the same tests without the fix must fail), every prefix
+#          check (the same tests without the fixes must fail), every prefix
 #          of the series (bisect), the suite under kunit.py (UML, x86_64),
 #          and the series as one mbox.
 # Each step prints progress; the run ends with a table (base, step, result,
@@ -106,7 +106,7 @@ revert() {
 	tests=$(guest reverted revert) && kconfig=$("$S/kconfig.sh" "$BASE" reverted revert) || rc=$?
 	tgit checkout -q series
 	[ "$rc" = 0 ] || return "$rc"
-	echo "without the fix: ${tests#without the fix: }; Kconfig: ${kconfig#without the fix: }"
+	echo "without the fixes: ${tests#without the fixes: }; Kconfig: ${kconfig#without the fix: }"
 }
 
 BASE=deps
