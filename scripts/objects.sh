@@ -42,9 +42,11 @@ config() {
 	make -C "$SRC" O="$3" $ARGS olddefconfig >"$3/olddefconfig.out" 2>&1
 }
 
-warnings() { # LOG: warning lines, without line and column numbers
+warnings() { # LOG: warning lines, without line and column numbers, and
+	# with paths relative to the tree (ccache makes them relative, a build
+	# without it absolute)
 	grep -i 'warning\|error' "$1" | grep -v '^make' |
-		sed 's/:[0-9]*:[0-9]*:/:/' | sort -u
+		sed -e 's|^[^ :]*/src/||' -e 's/:[0-9]*:[0-9]*:/:/' | sort -u
 }
 
 for target in debian-amd64 debian-cloud-amd64 arm64 um; do
