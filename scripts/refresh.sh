@@ -20,7 +20,9 @@ n=$(tgit rev-list --count base..series)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-set -- --zero-commit --no-signature -o "$tmp"
+# A fixed abbreviation for the index lines: the default grows with the
+# number of objects, so the same series would differ between trees.
+set -- --zero-commit --no-signature --abbrev=9 -o "$tmp"
 if [ "$n" -gt 1 ]; then
 	tgit config --get branch.series.description >/dev/null ||
 		die "a series of $n patches needs a cover letter: write it with git -C build/$BASE/src branch --edit-description series (first line: subject)"
