@@ -38,7 +38,7 @@ doc_check() {
 newer_warnings() {
 	tmp=$LOGS/doc-base.${1##*.}
 	git show "base:$1" >"$tmp" 2>/dev/null || : >"$tmp"
-	doc_check "$tmp" | sed "s|$tmp||g" >"$LOGS/doc-base.out"
+	doc_check "$tmp" >"$LOGS/doc-base.out"
 	doc_check "$1" | grep -vxF -f "$LOGS/doc-base.out" | head -n 1 || true
 }
 

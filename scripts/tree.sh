@@ -52,9 +52,7 @@ apply() {
 if [ -d "$SRC/.git" ]; then
 	require_clean_tree
 	if [ -f "$stampfile" ] && [ "$(sed -n 1p "$stampfile")" = "$stamp" ]; then
-		if [ "$(tgit rev-parse series)" != "$(sed -n 2p "$stampfile")" ]; then
-			die "build/$BASE/src: branch series has commits that are not in patches/$BASE: export them with make refresh BASE=$BASE, or drop them with make clean BASE=$BASE"
-		fi
+		require_exported_series
 		# After make refresh the series is new: put the revert on top again.
 		if [ "$(tgit rev-parse -q --verify "reverted~$nrev" || true)" != "$(tgit rev-parse series)" ]; then
 			say "$BASE tree: git am tests/revert/$BASE on the refreshed series"
