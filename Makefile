@@ -4,6 +4,8 @@
 #                        under QEMU, KUnit and userspace results shown
 #   make check           every test on every base, with the revert check
 #   make check BASE=6.12 the same on one base
+#   VERSION=<debian version> (with one BASE) or VERSION=refreshed: test that
+#                        version instead of the newest Debian ships
 # See README.md for the rest.
 
 BASE ?=
@@ -24,7 +26,8 @@ bench:
 	@for b in $(or $(BASE),$(DEFAULT_BASE)); do scripts/bench.sh $$b || exit 1; done
 
 deps:
-	@scripts/deps.sh $(or $(BASE),$(BASES))
+	@scripts/deps.sh tools $(or $(BASE),$(BASES)); rc=$$?; \
+	for b in $(or $(BASE),$(BASES)); do scripts/deps.sh base $$b $(VERSION) || rc=1; done; exit $$rc
 
 tree:
 	@for b in $(or $(BASE),$(BASES)); do scripts/tree.sh $$b || exit 1; done
@@ -35,7 +38,7 @@ refresh:
 
 rebase:
 	@test -n "$(BASE)" || { echo "error: say which base: make rebase BASE=6.12 VERSION=..." >&2; exit 1; }
-	@scripts/rebase.sh $(BASE) $(VERSION)
+	@scripts/rebase.sh $(BASE) $(VERSION) $(PACKAGE)
 
 mbox:
 	@for b in $(or $(BASE),$(BASES)); do scripts/mbox.sh $$b || exit 1; done
@@ -47,4 +50,4 @@ clean:
 	rm -rf $(if $(BASE),build/$(BASE),build)
 
 help:
-	@sed -n '2,8s/^# \{0,1\}//p' Makefile
+	@sed -n '2,10s/^# \{0,1\}//p' Makefile

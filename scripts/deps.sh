@@ -1,53 +1,145 @@
 #!/bin/sh
-# deps.sh BASE...: install what the harness needs with apt-get, and the
-# Debian kernel source and configs of each base at the version its series
-# was tested on (patches/BASE/base). Installs only what is missing.
+# deps.sh tools BASE...   the tools the harness needs, and the Debian suites
+#                         the bases come from (added to apt, pinned), with
+#                         apt-get update so that the versions are Debian's now
+# deps.sh base BASE [PIN] the Debian kernel source and configs of BASE at the
+#                         version it is tested on (scripts/versions.sh: the
+#                         newest Debian has of both, or PIN), recorded in
+#                         build/BASE/tested for the other steps
+# Installs only what is missing; without root, says what to install.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
+. "$TOP/scripts/versions.sh"
 
 tools="make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio xz-utils
 python3 python3-ply python3-git python3-docutils perl git ccache qemu-system-x86
-sparse gcc-aarch64-linux-gnu"
+sparse gcc-aarch64-linux-gnu shellcheck"
 
 installed_version() {
 	dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null |
 		sed -n 's/^ii *//p'
 }
 
-missing=""
-for p in $tools; do
-	[ -n "$(installed_version "$p")" ] || missing="$missing $p"
-done
-for b in "$@"; do
-	load_base "$b"
-	for p in "$package" "linux-config-${package#linux-source-}"; do
-		[ "$(installed_version "$p")" = "$version" ] ||
-			missing="$missing $p=$version"
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# add_suite SUITE PACKAGE...: let apt see Debian's SUITE (from the same
+# mirror as the machine's own Debian sources), pinned so that only PACKAGEs
+# can come from it: every other package of SUITE has priority -1, so
+# nothing else on the machine is installed or upgraded from it.
+add_suite() {
+	suite=$1
+	shift
+	list=/etc/apt/sources.list.d/devmem-cc-$suite.sources
+	pref=/etc/apt/preferences.d/devmem-cc-$suite.pref
+	# shellcheck disable=SC2016 # apt's format, not the shell's
+	uri=$(apt-get indextargets --format '$(REPO_URI)' 'Origin: Debian' 'Label: Debian' 2>/dev/null | sort -u | head -n 1)
+	[ -n "$uri" ] || uri=$(sed -n 's/^URIs: *\([^ ]*\/debian\/*\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+	[ -n "$uri" ] || die "cannot add Debian's $suite to apt: no Debian archive in apt's sources to take the mirror from"
+	tmp=$(mktemp)
+	cat >"$tmp" <<EOF
+# Added by the devmem-cc harness (scripts/deps.sh) for Debian's kernel source
+# of a base; $pref lets only that come from here.
+Types: deb
+URIs: $uri
+Suites: $suite
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+	cmp -s "$tmp" "$list" || { mv "$tmp" "$list"; chmod 644 "$list"; say "deps: added Debian's $suite to apt ($list)"; }
+	rm -f "$tmp"
+	{
+		echo "# Added by the devmem-cc harness (scripts/deps.sh): from $suite, only"
+		echo "# Debian's kernel source and configs of the bases that need it."
+		echo "Package: $*"
+		echo "Pin: release n=$suite"
+		echo "Pin-Priority: 500"
+		echo
+		echo "Package: *"
+		echo "Pin: release n=$suite"
+		echo "Pin-Priority: -1"
+	} >"$pref.new"
+	if cmp -s "$pref.new" "$pref"; then rm -f "$pref.new"; else mv "$pref.new" "$pref"; chmod 644 "$pref"; fi
+}
+
+apt_install() { # LOG PACKAGE...
+	log=$1
+	shift
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		--allow-downgrades "$@" >>"$log" 2>&1
+}
+
+case ${1:-} in
+tools)
+	shift
+	mkdir -p "$BUILD"
+	# The suites the bases need: one line "SUITE PACKAGE CONFIGPACKAGE" a base.
+	need=""
+	for b in "$@"; do
+		load_base "$b"
+		[ -z "$suite" ] || need="$need$suite $package $CONFIGPKG
+"
 	done
-done
-
-if [ -z "$missing" ]; then
-	say "deps: all installed"
-	exit 0
-fi
-
-if [ "$(id -u)" != 0 ]; then
-	die "missing packages:$missing; install them with: sudo apt-get install$missing"
-fi
-
-say "deps: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >"$BUILD/apt.log" 2>&1 ||
-	die "apt-get update failed (see $BUILD/apt.log)"
-for b in "$@"; do
-	load_base "$b"
-	if ! in_archive "$package" "$version"; then
-		now=$(apt-cache policy "$package" | sed -n 's/ *Candidate: //p')
-		die "$package $version, which patches/$b was tested on, is no longer in the archive (it has ${now:-nothing}); move the series to it with: make rebase BASE=$b VERSION=$now"
+	suites=$(printf '%s' "$need" | cut -d' ' -f1 | sort -u | tr '\n' ' ')
+	if is_root; then
+		for s in $suites; do
+			# shellcheck disable=SC2046 # one word per package
+			add_suite "$s" $(printf '%s' "$need" |
+				awk -v s="$s" '$1 == s { print $2; print $3 }' | sort -u)
+		done
+		say "deps: apt-get update (the bases are tested on what Debian ships now)"
+		apt-get update -qq >"$BUILD/apt.log" 2>&1 ||
+			die "apt-get update failed (see $BUILD/apt.log)"
 	fi
-done
-# shellcheck disable=SC2086 # one word per package
-apt-get install -y -qq --no-install-recommends --allow-downgrades $missing \
-	>>"$BUILD/apt.log" 2>&1 ||
-	die "apt-get install$missing failed (see $BUILD/apt.log)"
-say "deps: installed$missing"
+	missing=""
+	for p in $tools; do
+		[ -n "$(installed_version "$p")" ] || missing="$missing $p"
+	done
+	if [ -z "$missing" ]; then
+		echo "tools installed${suites:+; Debian suites added to apt, pinned: ${suites% }}"
+		exit 0
+	fi
+	is_root || die "missing packages:$missing; install them with: sudo apt-get install$missing"
+	say "deps: installing$missing"
+	# shellcheck disable=SC2086 # one word per package
+	apt_install "$BUILD/apt.log" $missing ||
+		die "apt-get install$missing failed (see $BUILD/apt.log)"
+	echo "installed$missing"
+	;;
+base)
+	load_base "$2"
+	pin=${3:-}
+	[ "$pin" != refreshed ] || pin=$version
+	mkdir -p "$BUILD/$BASE"
+	rm -f "$BUILD/$BASE/tested"
+	apt-cache madison "$package" >"$LOGS/apt-source.txt" 2>/dev/null || true
+	apt-cache madison "$CONFIGPKG" >"$LOGS/apt-config.txt" 2>/dev/null || true
+	names="" newsrc=""
+	if [ "$track" = newest ]; then
+		names=$LOGS/apt-pkgnames.txt newsrc=$LOGS/apt-newest-source.txt
+		apt-cache pkgnames linux-source- >"$names" 2>/dev/null || true
+		line=$(newest_line "$package" "$names")
+		: >"$newsrc"
+		[ -z "$line" ] || apt-cache madison "$line" >"$newsrc" 2>/dev/null || true
+	fi
+	pick_version "$BASE" "$package" "$LOGS/apt-source.txt" "$LOGS/apt-config.txt" \
+		"$pin" "$version" "$names" "$newsrc" || die "$PICK_ERR"
+	say "$PICK_NOTE"
+	want=""
+	for p in "$package" "$CONFIGPKG"; do
+		[ "$(installed_version "$p")" = "$PICKED" ] || want="$want $p=$PICKED"
+	done
+	if [ -n "$want" ]; then
+		is_root || die "install$want: sudo apt-get install$want"
+		say "$BASE deps: installing$want"
+		# shellcheck disable=SC2086 # one word per package
+		apt_install "$LOGS/apt.log" $want ||
+			die "apt-get install$want failed: $(grep '^E:' "$LOGS/apt.log" | tail -n 1) (see ${LOGS#"$TOP"/}/apt.log)"
+	fi
+	echo "$PICKED" >"$BUILD/$BASE/tested"
+	echo "$PICK_NOTE" >"$BUILD/$BASE/tested.note"
+	echo "$PICK_NOTE"
+	;;
+*)
+	die "deps.sh: tools BASE... | base BASE [PIN]"
+	;;
+esac

@@ -29,15 +29,34 @@ known_bases() {
 	done
 }
 
+# base_field NAME: the value of NAME= in patches/BASE/base.
+base_field() {
+	sed -n "s/^$1=//p" "$PATCHDIR/base" | tail -n 1
+}
+
 # Check BASE and set the per-base variables from patches/BASE/base.
 load_base() {
 	BASE=$1
 	[ -f "$TOP/patches/$BASE/series" ] ||
 		die "unknown base '$BASE' (known: $(known_bases | tr '\n' ' '))"
 	PATCHDIR=$TOP/patches/$BASE
-	# package=..., version=...
-	. "$PATCHDIR/base"
+	# package=linux-source-X; version= the Debian version the series was
+	# last refreshed on; optional: suite= the Debian suite that has the
+	# package (added to apt by deps.sh), track=newest for a base that
+	# follows Debian's newest kernel line (the mainline base)
+	package=$(base_field package) version=$(base_field version)
+	# shellcheck disable=SC2034 # used by the scripts that source this file
+	suite=$(base_field suite) track=$(base_field track)
+	{ [ -n "$package" ] && [ -n "$version" ]; } ||
+		die "patches/$BASE/base must say package= and version="
+	# shellcheck disable=SC2034
+	CONFIGPKG=linux-config-${package#linux-source-}
+	# shellcheck disable=SC2034
 	TARBALL=/usr/src/$package.tar.xz
+	# The version under test: what deps.sh picked, else what is installed.
+	# shellcheck disable=SC2034
+	TESTED=$(cat "$BUILD/$BASE/tested" 2>/dev/null ||
+		dpkg-query -W -f='${Version}' "$package" 2>/dev/null || true)
 	SRC=$BUILD/$BASE/src
 	OBJ=$BUILD/$BASE/obj
 	LOGS=$BUILD/$BASE/logs
@@ -112,6 +131,14 @@ lock_harness() {
 	mkdir -p "$BUILD"
 	exec 9>"$BUILD/.lock"
 	flock -n 9 || die "another harness run is using $BUILD; wait for it to finish"
+}
+
+# selected_filters REV: the /dev/mem filters that arch/x86/Kconfig of REV
+# selects ("STRICT_DEVMEM", and "IO_STRICT_DEVMEM" where it is selected too).
+selected_filters() {
+	tgit show "$1:arch/x86/Kconfig" |
+		sed -n 's/^[[:space:]]*select \(\(IO_\)\{0,1\}STRICT_DEVMEM\) if DEVMEM$/\1/p' |
+		sort -ru | tr '\n' ' ' | sed 's/ $//'
 }
 
 # in_archive PACKAGE VERSION: whether apt can install that version.

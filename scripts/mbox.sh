@@ -26,7 +26,7 @@ if [ "$rc" != 0 ]; then
 	tgit checkout -q -f series
 	die "$BASE mbox: git am of ${mbox#"$TOP"/} on the base failed (see $LOGS/mbox-am.log)"
 fi
-same=$(tgit rev-parse mbox-check^{tree}) want=$(tgit rev-parse series^{tree})
+same=$(tgit rev-parse 'mbox-check^{tree}') want=$(tgit rev-parse 'series^{tree}')
 n=$(tgit rev-list --count base..mbox-check)
 tgit checkout -q series
 tgit branch -q -D mbox-check

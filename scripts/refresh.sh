@@ -44,8 +44,13 @@ rm -f "$PATCHDIR"/*.patch
 mv "$tmp"/*.patch "$PATCHDIR/"
 {
 	[ -z "$header" ] || printf '%s\n' "$header"
-	(cd "$PATCHDIR" && ls [0-9]*.patch | grep -v '^0000-cover-letter.patch$')
+	for p in "$PATCHDIR"/[0-9]*.patch; do
+		[ "${p##*/}" = 0000-cover-letter.patch ] || echo "${p##*/}"
+	done
 } >"$PATCHDIR/series"
+# The version the series was refreshed on is the one its tree is made of.
+treever=$(tgit log -1 --format=%s base | sed 's/^[^ ]* //')
+sed -i "s/^version=.*/version=$treever/" "$PATCHDIR/base"
 printf '%s\n%s\n' "$(tree_stamp)" "$(tgit rev-parse series)" >"$BUILD/$BASE/tree.stamp"
 say "$BASE refresh: wrote $n patches$([ "$n" -gt 1 ] && echo ' and the cover letter') to patches/$BASE"
 git -C "$TOP" status --short -- "patches/$BASE"

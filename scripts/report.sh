@@ -25,6 +25,7 @@ when=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # Each row: time, base, kind (cold: the tree was unpacked; changed: the
 # series changed since the last make check; unchanged), step, result, s.
 if [ "${HARNESS_MODE:-}" = check ]; then
+	# shellcheck disable=SC2013 # base names, one word each
 	for b in $(cut -f1 "$RESULTS" | sort -u); do
 		[ -f "$BUILD/$b/tree.kind" ] || continue
 		kind=$(cat "$BUILD/$b/tree.kind")
@@ -34,6 +35,11 @@ if [ "${HARNESS_MODE:-}" = check ]; then
 		git -C "$BUILD/$b/src" rev-parse series >"$BUILD/$b/checked-series" 2>/dev/null || true
 	done
 fi
+# Which Debian version each base was tested on, and on which its series was
+# refreshed (deps.sh wrote it).
+for b in $(cut -f1 "$RESULTS" | uniq); do
+	[ ! -f "$BUILD/$b/tested.note" ] || cat "$BUILD/$b/tested.note"
+done
 echo "total time $(($(date +%s) - START))s; TAP: ${BUILD#"$TOP"/}/results.tap; logs: ${BUILD#"$TOP"/}/<base>/logs/"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -15,12 +15,19 @@ set -eu
 . "$(dirname -- "$0")/lib.sh"
 mode=$1
 shift
+# shellcheck disable=SC2046 # one word per base
 [ $# -gt 0 ] || set -- $(known_bases)
 for b in "$@"; do
 	[ -f "$TOP/patches/$b/series" ] ||
 		die "unknown base '$b' (known: $(known_bases | tr '\n' ' '))"
 done
 [ "$mode" != main ] || set -- "$1"
+# VERSION=<debian version> tests one base on that version instead of the
+# newest; VERSION=refreshed tests each on the version its series was
+# refreshed on (patches/BASE/base).
+pin=${VERSION:-}
+[ -z "$pin" ] || [ "$pin" = refreshed ] || [ $# = 1 ] ||
+	die "VERSION=$pin pins the version of one base: say which with BASE=<base>"
 
 lock_harness
 : >"$RESULTS"
@@ -78,7 +85,7 @@ cstep() {
 	key=$( (tree_inputs "$1"; cat "$TOP"/scripts/*.sh \
 		"$TOP"/configs/* "$TOP"/tests/guest/* "$TOP"/tests/bench/*
 		dpkg-query -W gcc sparse qemu-system-x86 gcc-aarch64-linux-gnu \
-			python3 "linux-config-$BASE" 2>&1) | cksum)
+			python3 "$CONFIGPKG" 2>&1) | cksum)
 	cache=$BUILD/$BASE/passed-$1
 	if [ -z "${FRESH:-}" ] && [ -f "$cache" ] && [ "$(sed -n 1p "$cache")" = "$key" ]; then
 		note="reused, nothing changed since it passed: $(sed -n 2p "$cache")"
@@ -96,6 +103,26 @@ skip() {
 	record "$1" FAIL 0 "not run: $2"
 }
 
+# skip_rest STEP: every step of this base after STEP could not run.
+skip_rest() {
+	steps="deps tree guest"
+	[ "$mode" = main ] || steps="deps tree lint kconfig objects guest revert bisect kunit mbox"
+	on=""
+	for s in $steps; do
+		[ -z "$on" ] || skip "$s" "the $1 step failed"
+		[ "$s" != "$1" ] || on=1
+	done
+}
+
+# The harness's own tests: shellcheck, and the version choice fed recorded
+# apt-cache answers (no network).
+harness_lint() {
+	(cd "$TOP" && shellcheck -x scripts/*.sh .ci/run tests/harness/*.sh) >&2 ||
+		{ echo "shellcheck -x found problems"; return 1; }
+	set -- "$TOP"/scripts/*.sh "$TOP"/.ci/run "$TOP"/tests/harness/*.sh
+	echo "shellcheck -x clean: $# scripts"
+}
+
 guest() { # BRANCH EXPECT [show]
 	"$S/build.sh" "$BASE" "$1" && "$S/boot.sh" "$BASE" "$1" &&
 		"$S/results.sh" "$BASE" "$1" "$2" ${3:+"$3"}
@@ -109,17 +136,24 @@ revert() {
 	echo "without the fixes: ${tests#without the fixes: }; Kconfig: ${kconfig#without the fix: }"
 }
 
-BASE=deps
-step deps "$S/deps.sh" "$@" || { "$S/report.sh"; exit 1; }
+BASE=all
+step tools "$S/deps.sh" tools "$@" || { "$S/report.sh"; exit 1; }
+if [ "$mode" = check ]; then
+	BASE=harness
+	step lint harness_lint || true
+	step versions "$TOP/tests/harness/versions.sh" || true
+fi
 
 for BASE in "$@"; do
 	load_base "$BASE"
+	# One base's failure fails its own rows; the other bases still run.
+	if ! step deps "$S/deps.sh" base "$BASE" "$pin"; then
+		skip_rest deps
+		continue
+	fi
+	load_base "$BASE"
 	if ! step tree "$S/tree.sh" "$BASE"; then
-		steps="guest"
-		[ "$mode" = main ] || steps="lint kconfig objects guest revert bisect kunit mbox"
-		for s in $steps; do
-			skip "$s" "the tree step failed"
-		done
+		skip_rest tree
 		continue
 	fi
 	case $mode in

@@ -8,10 +8,10 @@ set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
 
-[ -f "$TARBALL" ] || die "$TARBALL is missing: run make deps (apt-get install $package=$version)"
+{ [ -n "$TESTED" ] && [ -f "$TARBALL" ]; } || die "$TARBALL is missing: run make deps BASE=$BASE"
 have=$(dpkg-query -W -f='${Version}' "$package" 2>/dev/null || true)
-[ "$have" = "$version" ] ||
-	die "$package $have is installed but patches/$BASE was tested on $version: run make deps, or move the series with make rebase BASE=$BASE VERSION=$have"
+[ "$have" = "$TESTED" ] ||
+	die "$package $have is installed, but $BASE is to be tested on $TESTED: run make deps BASE=$BASE"
 
 stamp=$(tree_stamp)
 stampfile=$BUILD/$BASE/tree.stamp
@@ -31,7 +31,7 @@ apply() {
 		files=$(sed -n 's/^error: patch failed: \([^:]*\):.*/\1/p' "$LOGS/am.log" | sort -u | tr '\n' ' ')
 		[ -n "$files" ] || files=$(tgit am --show-current-patch=diff 2>/dev/null |
 			sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' | tr '\n' ' ')
-		what="base $BASE ($package $version): ${p#"$TOP"/} does not apply to ${files% }"
+		what="base $BASE ($package $TESTED): ${p#"$TOP"/} does not apply to ${files% }"
 		if [ -n "${KEEP_AM:-}" ] && [ "$branch" = series ]; then
 			die "$what; git am stopped in build/$BASE/src: resolve it there (git am --show-current-patch=diff, fix, git add -f, git am --continue), then make refresh BASE=$BASE"
 		fi
@@ -43,7 +43,7 @@ apply() {
 		fi
 		tgit checkout -q -f series 2>/dev/null || tgit checkout -q -f base
 		case $branch in
-		series) die "$what; see $LOGS/am.log. To move the series to another Debian version: make rebase BASE=$BASE VERSION=<version>" ;;
+		series) die "$what; see $LOGS/am.log. The series was refreshed on $version: test that with VERSION=refreshed, or port the series with make rebase BASE=$BASE VERSION=$TESTED" ;;
 		*) die "$what; see $LOGS/am.log. The revert check's patch must be made again on top of the series: git format-patch -o tests/revert/$BASE series..<your revert branch>" ;;
 		esac
 	done
@@ -51,7 +51,8 @@ apply() {
 
 if [ -d "$SRC/.git" ]; then
 	require_clean_tree
-	if [ -f "$stampfile" ] && [ "$(sed -n 1p "$stampfile")" = "$stamp" ]; then
+	if [ -f "$stampfile" ] && [ "$(sed -n 1p "$stampfile")" = "$stamp" ] &&
+	   [ "$(tgit log -1 --format=%s base)" = "$package $TESTED" ]; then
 		require_exported_series
 		# After make refresh the series is new: put the revert on top again.
 		if [ "$(tgit rev-parse -q --verify "reverted~$nrev" || true)" != "$(tgit rev-parse series)" ]; then
@@ -66,12 +67,12 @@ if [ -d "$SRC/.git" ]; then
 		[ "$(cat "$BUILD/$BASE/checked-series" 2>/dev/null)" = "$(tgit rev-parse series)" ] ||
 			kind=changed
 		echo "$kind" >"$BUILD/$BASE/tree.kind"
-		say "$BASE tree: reusing build/$BASE/src ($package $version + series)"
+		say "$BASE tree: reusing build/$BASE/src ($package $TESTED + series)"
 		exit 0
 	fi
 	require_exported_series
-	if [ "$(tgit log -1 --format=%s base)" != "$package $version" ]; then
-		say "$BASE tree: the base is not $package $version: unpacking again"
+	if [ "$(tgit log -1 --format=%s base)" != "$package $TESTED" ]; then
+		say "$BASE tree: the base is not $package $TESTED: unpacking again"
 		rm -rf "$SRC"
 	fi
 fi
@@ -86,7 +87,7 @@ if [ ! -d "$SRC/.git" ]; then
 	say "$BASE tree: committing the base (git add -f: Debian's .gitignore ignores everything)"
 	git -C "$SRC" init -q -b debian
 	tgit add -f .
-	tgit commit -q -m "$package $version" -m "Debian's kernel source, unmodified."
+	tgit commit -q -m "$package $TESTED" -m "Debian's kernel source, unmodified."
 	tgit tag base
 fi
 
