@@ -1,16 +1,17 @@
 # /dev/mem in confidential guests: the series and the harness that proves it.
 #
-#   make                 the main job: patched 6.12 guest kernel built, booted
+#   make                 the main job: the mainline series' guest kernel built, booted
 #                        under QEMU, KUnit and userspace results shown
 #   make check           every test on every base, with the revert check
-#   make check BASE=6.12 the same on one base
+#   make check BASE=stable-6.12  the same on one base (mainline, stable-6.12,
+#                        stable-6.1)
 #   VERSION=<debian version> (with one BASE) or VERSION=refreshed: test that
 #                        version instead of the newest Debian ships
 # See README.md for the rest.
 
 BASE ?=
 BASES := $(patsubst patches/%/series,%,$(wildcard patches/*/series))
-DEFAULT_BASE := 6.12
+DEFAULT_BASE := mainline
 
 .PHONY: all main check bench deps tree refresh rebase mbox report clean help
 
@@ -50,4 +51,4 @@ clean:
 	rm -rf $(if $(BASE),build/$(BASE),build)
 
 help:
-	@sed -n '2,10s/^# \{0,1\}//p' Makefile
+	@sed -n '2,11s/^# \{0,1\}//p' Makefile

@@ -1,7 +1,9 @@
 #!/bin/sh
 # build.sh BASE BRANCH: build the guest kernel (bzImage) from branch BRANCH
 # ("series" or "reverted", or a revision such as series~1) of build/BASE/src, in build/BASE/obj, with the
-# config made by tinyconfig + configs/guest.config (merge_config.sh), and
+# config made by tinyconfig + configs/guest.config + the config fragment of
+# the series' kselftest where BRANCH has it, as make kselftest-merge does
+# (merge_config.sh), and
 # the kselftest tools/testing/selftests/devmem where BRANCH has it. One
 # object folder serves both branches: switching rebuilds only what the
 # revert touches.
@@ -21,15 +23,20 @@ cfg=$BUILD/$BASE/config
 mkdir -p "$cfg"
 kmake -s O="$cfg" tinyconfig >"$LOGS/config.log" 2>&1 ||
 	die "$BASE config: make tinyconfig failed (see $LOGS/config.log)"
+# The kselftest's own fragment lists what its cases need (IO_STRICT_DEVMEM
+# for the claimed ranges, which a stable backport does not select).
+set -- "$TOP/configs/guest.config"
+[ ! -f "$SRC/tools/testing/selftests/devmem/config" ] ||
+	set -- "$@" "$SRC/tools/testing/selftests/devmem/config"
 "$SRC/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" \
-	"$TOP/configs/guest.config" >>"$LOGS/config.log" 2>&1 ||
+	"$@" >>"$LOGS/config.log" 2>&1 ||
 	die "$BASE config: merge_config.sh failed (see $LOGS/config.log)"
 kmake -s O="$cfg" olddefconfig >>"$LOGS/config.log" 2>&1 ||
 	die "$BASE config: make olddefconfig failed (see $LOGS/config.log)"
 # Every option the fragment asks for must survive olddefconfig, unless
 # this tree does not have it at all (the KUnit option, before the patch
 # that adds it, when bisecting).
-missing=$(grep '^CONFIG_' "$TOP/configs/guest.config" | while read -r want; do
+missing=$(cat "$@" | grep '^CONFIG_' | while read -r want; do
 	grep -qx "$want" "$cfg/.config" && continue
 	opt=${want%%=*}
 	tgit grep -q "^config ${opt#CONFIG_}\$" -- '*Kconfig*' || continue

@@ -3,7 +3,11 @@
 #  - scripts/checkpatch.pl --strict reports nothing on any patch;
 #  - the Cc: trailers of each patch name exactly what
 #    scripts/get_maintainer.pl (base tree, no git history) reports for the
-#    files it touches, plus stable@ on a patch with Fixes:;
+#    files it touches, plus stable@ on a patch with Fixes:, plus what it
+#    reports for the files that patches/BASE/cc-also names for the patch
+#    (code whose behaviour the patch changes without touching it);
+#  - git interpret-trailers --parse sees every Fixes:, Cc: and
+#    Signed-off-by: of the message (a backport note must not hide them);
 #  - every upstream commit that a patch cites is in patches/upstream-commits
 #    with that subject;
 #  - the documentation it touches builds: each .rst file passes docutils
@@ -58,7 +62,16 @@ for p in $(series_patches); do
 		2>"$LOGS/get_maintainer.err" ||
 		die "$p: scripts/get_maintainer.pl failed: $(tail -n 1 "$LOGS/get_maintainer.err")"
 	[ -s "$LOGS/get_maintainer.out" ] || die "$p: scripts/get_maintainer.pl named nobody"
-	want=$(sort "$LOGS/get_maintainer.out")
+	# cc-also: "NNNN FILE...": the owners of FILEs are asked too.
+	also=$(sed -n "s/^${p%%-*}[[:space:]]//p" "$PATCHDIR/cc-also" 2>/dev/null || true)
+	if [ -n "$also" ]; then
+		# shellcheck disable=SC2086 # one word per file
+		perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+			--no-rolestats --no-tree -f $also >>"$LOGS/get_maintainer.out" \
+			2>>"$LOGS/get_maintainer.err" ||
+			die "$p: scripts/get_maintainer.pl -f $also failed"
+	fi
+	want=$(sort -u "$LOGS/get_maintainer.out")
 	if grep -q '^Fixes: ' "$f"; then
 		want=$(printf '%s\nstable@vger.kernel.org\n' "$want" | sort)
 	fi
@@ -67,6 +80,15 @@ for p in $(series_patches); do
 	missing=$(printf '%s\n' "$want" | grep -vxF "$have" || true)
 	[ -z "$missing" ] || fail "Cc: missing $(echo "$missing" | tr '\n' ',' | sed 's/,$//')"
 	[ -z "$extra" ] || fail "Cc: not reported by get_maintainer.pl: $(echo "$extra" | tr '\n' ',' | sed 's/,$//')"
+
+	# The trailers as git sees them: a note in the trailer block that is
+	# not "[ ... ]" on one line can make git miss all but the last ones.
+	sed -e '1,/^$/d' -e '/^---$/,$d' "$f" >"$LOGS/message"
+	for t in Fixes Cc Signed-off-by; do
+		[ "$(grep -c "^$t: " "$LOGS/message")" = \
+		  "$(git interpret-trailers --parse <"$LOGS/message" | grep -c "^$t: ")" ] ||
+			fail "git interpret-trailers --parse does not see every $t: line"
+	done
 
 	for new in $(git apply --summary "$f" | sed -n 's/^ create mode [0-7]* //p'); do
 		perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-l \
@@ -95,6 +117,7 @@ for p in $(series_patches); do
 		new=$(newer_warnings "$doc")
 		[ -z "$new" ] || fail "$doc: $new"
 	done
+	# shellcheck disable=SC2013 # paths, one word each
 	for ref in $(sed -n '/^---$/,$ s/^+.*\(Documentation\/[A-Za-z0-9_./-]*\.rst\).*/\1/p' "$f" | sort -u); do
 		[ -f "$ref" ] || fail "names $ref, which does not exist"
 	done

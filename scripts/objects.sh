@@ -6,16 +6,17 @@
 #   arm64         defconfig, cross gcc-aarch64-linux-gnu (STRICT_DEVMEM on,
 #                 no confidential computing platform)
 #   um            ARCH=um defconfig (no STRICT_DEVMEM)
-# and Debian's two amd64 configs, with IO_STRICT_DEVMEM turned off, must
-# come out of olddefconfig without a new warning and with STRICT_DEVMEM=y
-# and IO_STRICT_DEVMEM=y. Only the touched objects are built, after
+# and Debian's two amd64 configs, with the filters that the series selects
+# (STRICT_DEVMEM; IO_STRICT_DEVMEM in the mainline series) turned off, must
+# come out of olddefconfig without a new warning and with those filters
+# back on. Only the touched objects are built, after
 # make prepare. The KUnit suite is enabled so that it is compiled too.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
 require_clean_tree
 debcfg=/usr/src/linux-config-${package#linux-source-}
-[ -d "$debcfg" ] || die "$debcfg is missing: apt-get install linux-config-${package#linux-source-}=$version"
+[ -d "$debcfg" ] || die "$debcfg is missing: run make deps BASE=$BASE ($CONFIGPKG=$TESTED)"
 
 # The kernel's C files that the series changes or adds, as objects (the
 # KUnit file is built as part of mem.o; the kselftest is user space).
@@ -23,6 +24,10 @@ objs=$(tgit diff --name-only base series -- '*.c' ':!tools/' |
 	sed -n 's/\.c$/.o/p' | grep -v 'kunit\.o$' | tr '\n' ' ')
 [ -n "$objs" ] || die "the series of $BASE touches no C file?"
 
+# The filters the series selects: turned off in Debian's configs, they
+# must come back.
+filters=$(selected_filters series)
+[ -n "$filters" ] || die "$BASE objects: arch/x86/Kconfig of the series selects no /dev/mem filter"
 fails=0
 trap 'tgit checkout -q series' EXIT
 
@@ -32,13 +37,17 @@ config() {
 	case $1 in
 	debian-*)
 		xz -dc "$debcfg/config.amd64_none_${1#debian-}.xz" >"$3/.config"
-		"$SRC/scripts/config" --file "$3/.config" --disable IO_STRICT_DEVMEM
+		for o in $filters; do
+			"$SRC/scripts/config" --file "$3/.config" --disable "$o"
+		done
 		;;
 	*)
+		# shellcheck disable=SC2086 # ARGS: make's arguments, one word each
 		make -C "$SRC" O="$3" $ARGS defconfig >/dev/null 2>&1
 		;;
 	esac
 	"$SRC/scripts/config" --file "$3/.config" --enable KUNIT --enable DEVMEM_KUNIT_TEST
+	# shellcheck disable=SC2086
 	make -C "$SRC" O="$3" $ARGS olddefconfig >"$3/olddefconfig.out" 2>&1
 }
 
@@ -81,6 +90,7 @@ for target in debian-amd64 debian-cloud-amd64 arm64 um; do
 		cp "$dir/olddefconfig.out" "$LOGS/olddefconfig-$target-$branch.log"
 		[ "$target" != debian-amd64 ] || continue
 		say "$BASE objects: $target ($branch): make prepare; make W=1 C=2 $tobjs"
+		# shellcheck disable=SC2086
 		make -C "$SRC" O="$dir" $ARGS -j"$(nproc)" prepare >"$LOGS/objects-$target-$branch.log" 2>&1 ||
 			{ echo "$target ($branch): make prepare failed (see $LOGS/objects-$target-$branch.log)"; fails=$((fails + 1)); continue; }
 		# shellcheck disable=SC2086 # one word per object
@@ -100,7 +110,7 @@ for target in debian-amd64 debian-cloud-amd64 arm64 um; do
 	[ -z "$new" ] || { echo "$target: olddefconfig warns: $new" >&2; fails=$((fails + 1)); }
 	case $target in
 	debian-*)
-		for o in STRICT_DEVMEM IO_STRICT_DEVMEM; do
+		for o in $filters; do
 			grep -qx "CONFIG_$o=y" "$dir/.config" ||
 				{ echo "$target: $o is not y after olddefconfig" >&2; fails=$((fails + 1)); }
 		done
@@ -116,4 +126,4 @@ for target in debian-amd64 debian-cloud-amd64 arm64 um; do
 	fi
 done
 [ "$fails" = 0 ] || { echo "$fails problems (logs: ${LOGS#"$TOP"/}/objects-*)"; exit 1; }
-echo "${objs% } with W=1 and sparse on Debian cloud, arm64 and um: no new warning; Debian configs keep STRICT_DEVMEM and IO_STRICT_DEVMEM"
+echo "${objs% } with W=1 and sparse on Debian cloud, arm64 and um: no new warning; Debian configs with $(echo "$filters" | sed 's/ / and /') off get them back"

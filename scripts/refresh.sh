@@ -23,6 +23,9 @@ trap 'rm -rf "$tmp"' EXIT
 # A fixed abbreviation for the index lines: the default grows with the
 # number of objects, so the same series would differ between trees.
 set -- --zero-commit --no-signature --abbrev=9 -o "$tmp"
+# A stable backport says which tree it is for: [PATCH 6.12 1/3].
+prefix=$(base_field subject_prefix)
+[ -z "$prefix" ] || set -- "$@" --subject-prefix="$prefix"
 if [ "$n" -gt 1 ]; then
 	tgit config --get branch.series.description >/dev/null ||
 		die "a series of $n patches needs a cover letter: write it with git -C build/$BASE/src branch --edit-description series (first line: subject)"

@@ -6,11 +6,11 @@
 #   pass    every KUnit case and every kselftest case passed
 #   prefix  a prefix of the series (bisect): the KUnit cases and the
 #           kselftest cases that exist at that point pass
-#   revert  the fixes are out (tests/revert/BASE), so the tests must catch
-#           them (the guest still boots and finishes): without patch 1
-#           the KUnit "confidential guest" cases and the kselftest's
-#           claimed-range case fail, without patch 4 the KUnit cases and
-#           the kselftest cases for System RAM below 1 MiB do
+#   revert  the fix is out (tests/revert/BASE), so the tests must catch it
+#           (the guest still boots and finishes): the KUnit cases that
+#           open /dev/mem and /dev/port in a simulated confidential guest
+#           fail, and so does every case that tests/revert/BASE/expect
+#           names ("kunit: CASE" or "kselftest: CASE", one a line)
 # "show" prints kunit.py's report; otherwise a one-line summary.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
@@ -83,14 +83,20 @@ pass|prefix)
 	;;
 revert)
 	missed=""
-	for c in "mem, confidential guest" "port, confidential guest" \
-		"RAM below 1 MiB" "the first MiB as one range"; do
-		failed_case "$kunit" "$c" || missed="$missed KUnit '$c';"
-	done
-	for c in devmem.claimed_io_refused devmem.low_mib_mmap_matches_read \
-		devmem.low_ram_maps_zero devmem.low_ram_mmap_not_writable; do
-		failed_case "$user" "$c" || missed="$missed kselftest '$c';"
-	done
+	expect=$TOP/tests/revert/$BASE/expect
+	{
+		echo "kunit: mem, confidential guest"
+		echo "kunit: port, confidential guest"
+		[ ! -f "$expect" ] || sed -e '/^#/d' -e '/^[[:space:]]*$/d' "$expect"
+	} >"$LOGS/revert-expect"
+	while IFS= read -r line; do
+		c=${line#*: }
+		case $line in
+		kunit:*) failed_case "$kunit" "$c" || missed="$missed KUnit '$c';" ;;
+		kselftest:*) failed_case "$user" "$c" || missed="$missed kselftest '$c';" ;;
+		*) die "$expect: '$line' is neither 'kunit: CASE' nor 'kselftest: CASE'" ;;
+		esac
+	done <"$LOGS/revert-expect"
 	if [ "$rc_kunit" != 0 ] && [ -z "$missed" ]; then
 		echo "without the fixes: $summary (as expected)"
 		exit 0
