@@ -1,7 +1,8 @@
 #!/bin/sh
 # kconfig.sh BASE BRANCH pass|revert: the Kconfig matrix. For every
 # combination of DEVMEM, INTEL_TDX_GUEST and AMD_MEM_ENCRYPT, start from
-# x86_64_defconfig with IO_STRICT_DEVMEM turned off, run olddefconfig and
+# x86_64_defconfig with STRICT_DEVMEM and IO_STRICT_DEVMEM turned off (so that
+# only a select can turn them on), run olddefconfig and
 # require: no Kconfig warning (no "unmet direct dependencies"), the three
 # options as asked (none silently dropped), and STRICT_DEVMEM=y wherever
 # DEVMEM and a confidential guest option are on, and IO_STRICT_DEVMEM=y
@@ -36,7 +37,7 @@ for devmem in y n; do for tdx in y n; do for amd in y n; do
 	n=$((n + 1))
 	combo="DEVMEM=$devmem INTEL_TDX_GUEST=$tdx AMD_MEM_ENCRYPT=$amd"
 	cp "$dir/defconfig.in" "$dir/.config"
-	set -- --enable X86_X2APIC --disable IO_STRICT_DEVMEM
+	set -- --enable X86_X2APIC --disable STRICT_DEVMEM --disable IO_STRICT_DEVMEM
 	for o in DEVMEM=$devmem INTEL_TDX_GUEST=$tdx AMD_MEM_ENCRYPT=$amd; do
 		case ${o#*=} in
 		y) set -- "$@" --enable "${o%=*}" ;;
