@@ -129,10 +129,11 @@ guest() { # BRANCH EXPECT [show]
 }
 
 revert() {
-	rc=0
+	rc=0 tests="" kconfig=""
 	tests=$(guest reverted revert) && kconfig=$("$S/kconfig.sh" "$BASE" reverted revert) || rc=$?
 	tgit checkout -q series
-	[ "$rc" = 0 ] || return "$rc"
+	# On failure, the table says which half did not fail as it must.
+	[ "$rc" = 0 ] || { echo "${tests}${kconfig:+; Kconfig: $kconfig}"; return "$rc"; }
 	echo "without the fixes: ${tests#without the fixes: }; Kconfig: ${kconfig#without the fix: }"
 }
 
