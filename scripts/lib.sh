@@ -140,8 +140,3 @@ selected_filters() {
 		sed -n 's/^[[:space:]]*select \(\(IO_\)\{0,1\}STRICT_DEVMEM\) if DEVMEM$/\1/p' |
 		sort -ru | tr '\n' ' ' | sed 's/ $//'
 }
-
-# in_archive PACKAGE VERSION: whether apt can install that version.
-in_archive() {
-	[ -n "$(apt-cache madison "$1" | awk -v v="$2" '$3 == v')" ]
-}
