@@ -1,18 +1,27 @@
 #!/bin/sh
-# boot.sh BASE BRANCH: boot build/BASE/bzImage-BRANCH under QEMU (TCG) with an
-# initramfs whose /init is tests/guest/devmem-init.c, and save the console
-# to build/BASE/logs/boot-BRANCH.log. The built-in KUnit suites run during
-# boot, the series' kselftest (build/BASE/devmem_test-BRANCH, made by
-# build.sh) after it, then tests/bench/devmem-bench with
-# BENCH=ITERATIONS,ROUNDS (default 20,1: a smoke run, so that it cannot
-# rot); the guest powers itself off.
+# boot.sh BASE BRANCH [lockdown]: boot build/BASE/bzImage-BRANCH under QEMU
+# (TCG) with an initramfs whose /init is tests/guest/devmem-init.c, and save
+# the console to build/BASE/logs/boot-BRANCH.log. The built-in KUnit suites
+# run during boot, the series' kselftest (build/BASE/devmem_test-BRANCH,
+# made by build.sh) after it, as root and as an unprivileged user, then
+# tests/bench/devmem-bench with BENCH=ITERATIONS,ROUNDS (default 20,1: a
+# smoke run, so that it cannot rot); the guest powers itself off. The
+# kernel's config is in the initramfs as /boot/config-RELEASE, where the
+# kselftest looks for it. With "lockdown" the guest boots with
+# lockdown=integrity instead, without the bench, and the console goes to
+# boot-BRANCH-lockdown.log.
 # Fails when the guest does not finish: a timeout or a missing end marker.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
-branch=$2
+branch=$2 variant=${3:-}
 timeout=${BOOT_TIMEOUT:-300}
-log=$LOGS/boot-$branch.log
+case $variant in
+lockdown) append="lockdown=integrity" ;;
+'') append="devmem_bench=${BENCH:-20,1}" ;;
+*) die "boot.sh: the variant is 'lockdown' or none, not '$variant'" ;;
+esac
+log=$LOGS/boot-$branch${variant:+-$variant}.log
 kernel=$BUILD/$BASE/bzImage-$branch
 [ -f "$kernel" ] || die "$kernel is missing: run make build first"
 command -v qemu-system-x86_64 >/dev/null ||
@@ -32,30 +41,34 @@ dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
 dir /proc 0755 0 0
 dir /sys 0755 0 0
+dir /boot 0755 0 0
 file /init $initdir/devmem-init 0755 0 0
 file /bench $initdir/devmem-bench 0755 0 0
 LIST
 test=$BUILD/$BASE/devmem_test-$branch
 [ ! -f "$test" ] || echo "file /devmem_test $test 0755 0 0" >>"$initdir/cpio.list"
+release=$BUILD/$BASE/release-$branch
+[ ! -f "$release" ] ||
+	echo "file /boot/config-$(cat "$release") $BUILD/$BASE/config-$branch 0644 0 0" >>"$initdir/cpio.list"
 "$OBJ/usr/gen_init_cpio" "$initdir/cpio.list" >"$initdir/initramfs.cpio"
 
 # TCG: nested KVM does not work on the machines this runs on.
 set -- qemu-system-x86_64 -nodefaults -no-reboot -nographic \
 	-serial mon:stdio -accel tcg -cpu max -m 512 -smp "${BOOT_SMP:-2}" \
 	-kernel "$kernel" -initrd "$initdir/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1 kunit.filter_glob=devmem* devmem_bench=${BENCH:-20,1}"
-say "$BASE boot ($branch): \$ $(for a in "$@"; do case $a in *' '*) printf "'%s' " "$a" ;; *) printf '%s ' "$a" ;; esac; done)"
+	-append "console=ttyS0 panic=-1 kunit.filter_glob=devmem* $append"
+say "$BASE boot ($branch${variant:+, $variant}): \$ $(for a in "$@"; do case $a in *' '*) printf "'%s' " "$a" ;; *) printf '%s ' "$a" ;; esac; done)"
 rc=0 t0=$(date +%s)
 timeout --foreground "$timeout" "$@" </dev/null >"$log" 2>&1 || rc=$?
 if [ "$rc" = 124 ]; then
 	echo "--- last console lines ($log) ---" >&2
 	tail -n 15 "$log" >&2
-	die "$BASE boot ($branch): guest timed out after ${timeout}s"
+	die "$BASE boot ($branch${variant:+, $variant}): guest timed out after ${timeout}s"
 fi
 if [ "$rc" != 0 ] || ! grep -q '^devmem-userspace: \(end\|no kselftest\)' "$log" ||
-   ! grep -q '^devmem-bench: end (status 0)' "$log"; then
+   { [ -z "$variant" ] && ! grep -q '^devmem-bench: end (status 0)' "$log"; }; then
 	echo "--- last console lines ($log) ---" >&2
 	tail -n 15 "$log" >&2
-	die "$BASE boot ($branch): guest did not exit cleanly (qemu exit $rc; $(grep -c '^devmem-userspace: \(end\|no kselftest\)' "$log") test end markers; bench: $(sed -n 's/^devmem-bench: end //p' "$log"))"
+	die "$BASE boot ($branch${variant:+, $variant}): guest did not exit cleanly (qemu exit $rc; $(grep -c '^devmem-userspace: \(end\|no kselftest\)' "$log") test end markers; bench: $(sed -n 's/^devmem-bench: end //p' "$log"))"
 fi
-say "$BASE boot ($branch): guest finished and powered off after $(($(date +%s) - t0))s"
+say "$BASE boot ($branch${variant:+, $variant}): guest finished and powered off after $(($(date +%s) - t0))s"

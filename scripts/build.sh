@@ -54,6 +54,7 @@ if ! kmake olddefconfig bzImage >"$LOGS/build-$branch.log" 2>&1; then
 fi
 cp "$OBJ/arch/x86/boot/bzImage" "$BUILD/$BASE/bzImage-$branch"
 cp "$OBJ/.config" "$BUILD/$BASE/config-$branch"
+cp "$OBJ/include/config/kernel.release" "$BUILD/$BASE/release-$branch"
 
 # The series' kselftest, where this revision has it, built as a kernel
 # developer builds it (make -C tools/testing/selftests, against the tree's

@@ -1,9 +1,12 @@
 #!/bin/sh
-# results.sh BASE BRANCH pass|prefix|revert [show]: read build/BASE/logs/boot-BRANCH.log,
-# write the KUnit KTAP and the kselftest's TAP it holds to
-# logs/{kunit,userspace}-BRANCH.ktap, parse each with the kernel's kunit.py,
-# and judge the run:
-#   pass    every KUnit case and every kselftest case passed
+# results.sh BASE BRANCH pass|prefix|revert|lockdown [show]: read
+# build/BASE/logs/boot-BRANCH.log (boot-BRANCH-lockdown.log for lockdown),
+# write the KUnit KTAP and the TAP of the kselftest's two runs it holds to
+# logs/{kunit,userspace,nobody}-BRANCH.ktap, parse each with the kernel's
+# kunit.py, and judge the run:
+#   pass    every KUnit case and every kselftest case run as root passed;
+#           run unprivileged, the kselftest failed nothing and skipped
+#           with reasons (see "closed" below)
 #   prefix  a prefix of the series (bisect): the KUnit cases and the
 #           kselftest cases that exist at that point pass
 #   revert  the fix is out (tests/revert/BASE), so the tests must catch it
@@ -11,19 +14,31 @@
 #           open /dev/mem and /dev/port in a simulated confidential guest
 #           fail, and so does every case that tests/revert/BASE/expect
 #           names ("kunit: CASE" or "kselftest: CASE", one a line)
+#   lockdown  booted with lockdown=integrity: no KUnit case failed, and the
+#           kselftest, as root and unprivileged, is "closed"
+# closed: no case failed, every skip gives its reason, and some reason
+# names what closed /dev/mem (lockdown; a capability or the file's mode).
 # "show" prints kunit.py's report; otherwise a one-line summary.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
 branch=$2 expect=$3 show=${4:-}
-log=$LOGS/boot-$branch.log
-kunit=$LOGS/kunit-$branch.ktap
-user=$LOGS/userspace-$branch.ktap
+v=""
+[ "$expect" != lockdown ] || v=-lockdown
+log=$LOGS/boot-$branch$v.log
+kunit=$LOGS/kunit-$branch$v.ktap
+user=$LOGS/userspace-$branch$v.ktap
+nobody=$LOGS/nobody-$branch$v.ktap
 [ -f "$log" ] || die "$log is missing: boot the guest first"
 
+# tap MARKER: the TAP between "MARKER: start" and "MARKER: end" in the log.
+tap() {
+	sed -n "/^$1: start/,/^$1: end/p" "$log" |
+		sed -n "/^TAP version/,/^$1: end/p" | sed '$d'
+}
 sed -n '/^KTAP version/,$p' "$log" | sed '/^devmem-userspace: start/,$d' >"$kunit"
-sed -n '/^devmem-userspace: start/,/^devmem-userspace: end/p' "$log" |
-	sed -n '/^TAP version/,/^devmem-userspace: end/p' | sed '$d' >"$user"
+tap devmem-userspace >"$user"
+tap devmem-userspace-nobody >"$nobody"
 if [ "$expect" = prefix ] &&
    ! grep -q '^CONFIG_DEVMEM_KUNIT_TEST=y' "$BUILD/$BASE/config-$branch"; then
 	# Before the patch that adds the suite, there is no suite to run.
@@ -57,20 +72,49 @@ if [ -n "${nouser:-}" ]; then
 	: >"$user.txt"
 else
 	parse user "$user"
+	[ -s "$nobody" ] || die "$BASE $branch: no TAP of the unprivileged kselftest run in $log"
+	parse nobody "$nobody"
 fi
 # shellcheck disable=SC2154 # set by parse
 summary="KUnit: $sum_kunit; kselftest: $sum_user"
+# shellcheck disable=SC2154
+[ -n "${nouser:-}" ] || summary="$summary; unprivileged: $sum_nobody"
+
+# closed NAME FILE WHY: the kselftest run in FILE failed
+# nothing, skipped something, gave a reason for every skip, and some reason
+# matches WHY. Prints what is wrong, if anything.
+closed() {
+	skips=$(grep -E '^ok [0-9]+ .* # SKIP' "$2" || true)
+	# kunit.py fails a run in which every case skipped: read its report.
+	if grep -q '^not ok' "$2" || grep -q '\[FAILED\]\|\[CRASHED\]\|ERROR' "$2.txt"; then
+		echo "$1: a case failed"
+	elif [ -z "$skips" ]; then
+		echo "$1: nothing skipped"
+	elif echo "$skips" | grep -qE '# SKIP *$'; then
+		echo "$1: a skip without a reason"
+	elif ! echo "$skips" | grep -q "$3"; then
+		echo "$1: no skip says why /dev/mem is closed ($3)"
+	fi
+}
 
 failed_case() {
 	grep -qx "\[FAILED\] $2" "$1.txt"
 }
 
+unpriv="CAP_SYS_RAWIO\\|the file's mode"
 case $expect in
 pass|prefix)
 	# kunit.py counts a skipped case as a success; here it is not.
 	if grep -q '\[SKIPPED\]' "$kunit.txt" "$user.txt"; then
 		grep -h '\[SKIPPED\]' "$kunit.txt" "$user.txt" >&2
 		echo "$summary (a skip is not a pass)"
+		exit 1
+	fi
+	bad=""
+	[ -n "${nouser:-}" ] || bad=$(closed nobody "$nobody" "$unpriv")
+	if [ -n "$bad" ]; then
+		grep -h '\[FAILED\]\|\[CRASHED\]\|ERROR' "$nobody.txt" >&2 || true
+		echo "$summary ($bad)"
 		exit 1
 	fi
 	if [ "$rc_kunit" = 0 ] && [ "$rc_user" = 0 ]; then
@@ -104,7 +148,19 @@ revert)
 	echo "without the fixes the tests still passed:$missed ($summary)" >&2
 	exit 1
 	;;
+lockdown)
+	bad=$(closed user "$user" lockdown; closed nobody "$nobody" "lockdown\\|$unpriv")
+	# every KUnit case skips under lockdown, which kunit.py counts as failed
+	! grep -q '\[FAILED\]\|\[CRASHED\]\|ERROR' "$kunit.txt" || bad="KUnit: a case failed; $bad"
+	if [ -z "$bad" ]; then
+		echo "lockdown=integrity: $summary, skips with reasons"
+		exit 0
+	fi
+	grep -h '\[FAILED\]\|\[CRASHED\]\|ERROR' "$kunit.txt" "$user.txt" "$nobody.txt" >&2 || true
+	echo "lockdown=integrity: $summary ($(echo "$bad" | paste -sd ';' -))" >&2
+	exit 1
+	;;
 *)
-	die "results.sh: expect 'pass', 'prefix' or 'revert', not '$expect'"
+	die "results.sh: expect 'pass', 'prefix', 'revert' or 'lockdown', not '$expect'"
 	;;
 esac

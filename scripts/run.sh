@@ -5,7 +5,8 @@
 #          suite and the userspace checks saw.
 #   check  every test on every base: the lint of the patches, the Kconfig
 #          matrix, the touched objects on Debian's config, arm64 and um
-#          (W=1, sparse), the guest boot (KUnit + userspace), and the revert
+#          (W=1, sparse), the guest boot (KUnit; the kselftest as root and
+#          unprivileged), the kselftest under lockdown=integrity, the revert
 #          check (the same tests without the fixes must fail), every prefix
 #          of the series (bisect), the suite under kunit.py (UML, x86_64),
 #          and the series as one mbox.
@@ -128,6 +129,11 @@ guest() { # BRANCH EXPECT [show]
 		"$S/results.sh" "$BASE" "$1" "$2" ${3:+"$3"}
 }
 
+# The kselftest where /dev/mem is closed: booted with lockdown=integrity.
+lockdown() {
+	"$S/boot.sh" "$BASE" series lockdown && "$S/results.sh" "$BASE" series lockdown
+}
+
 revert() {
 	rc=0 tests="" kconfig=""
 	tests=$(guest reverted revert) && kconfig=$("$S/kconfig.sh" "$BASE" reverted revert) || rc=$?
@@ -166,8 +172,10 @@ for BASE in "$@"; do
 		cstep kconfig "$S/kconfig.sh" "$BASE" series pass || true
 		cstep objects "$S/objects.sh" "$BASE" || true
 		if step guest guest series pass; then
+			step lockdown lockdown || true
 			step revert revert || true
 		else
+			skip lockdown "the guest step failed"
 			skip revert "the guest step failed"
 		fi
 		cstep bisect "$S/bisect.sh" "$BASE" || true

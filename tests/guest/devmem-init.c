@@ -6,16 +6,20 @@
  *   devmem-userspace: start
  *   <the TAP of /devmem_test: the series' kselftest, as root>
  *   devmem-userspace: end (exit N)
+ * and the same again as an unprivileged user (uid and gid 65534, no
+ * capabilities), between "devmem-userspace-nobody: start" and "... end",
  * or "devmem-userspace: no kselftest" when this revision of the series has
  * none (scripts/build.sh packs it only where the tree has it), then
  * /bench (tests/bench/) if the command line has devmem_bench=ITER,ROUNDS,
- * and powers the guest off. The kernel hands unknown name=value words of
- * its command line to init in the environment: DEVMEM_TEST_CC=1 there is
- * passed on to the kselftest.
+ * and powers the guest off. securityfs is mounted, so that the kselftest
+ * sees the lockdown state (lockdown=integrity on the command line). The
+ * kernel hands unknown name=value words of its command line to init in
+ * the environment: DEVMEM_TEST_CC=1 there is passed on to the kselftest.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
+#include <grp.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
@@ -23,8 +27,11 @@
 
 extern char **environ;
 
-/* Run @argv with init's environment; its exit status, or -1. */
-static int run(char *const argv[])
+/*
+ * Run @argv with init's environment, as root or, with @nobody, as uid and
+ * gid 65534 (which leaves no capabilities): its exit status, or -1.
+ */
+static int run(char *const argv[], int nobody)
 {
 	int status;
 	pid_t pid;
@@ -32,6 +39,11 @@ static int run(char *const argv[])
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
+		if (nobody && (setgroups(0, NULL) || setgid(65534) ||
+			       setuid(65534))) {
+			perror("dropping root");
+			_exit(127);
+		}
 		execve(argv[0], argv, environ);
 		perror(argv[0]);
 		_exit(127);
@@ -49,6 +61,7 @@ int main(void)
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	if (access("/devmem_test", X_OK)) {
@@ -57,14 +70,16 @@ int main(void)
 		char *const argv[] = { "/devmem_test", NULL };
 
 		printf("devmem-userspace: start\n");
-		printf("devmem-userspace: end (exit %d)\n", run(argv));
+		printf("devmem-userspace: end (exit %d)\n", run(argv, 0));
+		printf("devmem-userspace-nobody: start\n");
+		printf("devmem-userspace-nobody: end (exit %d)\n", run(argv, 1));
 	}
 
 	if (bench && sscanf(bench, "%31[0-9],%31[0-9]", iterations, rounds) == 2) {
 		char *const argv[] = { "/bench", iterations, rounds, NULL };
 
 		printf("devmem-bench: start\n");
-		printf("devmem-bench: end (status %d)\n", run(argv));
+		printf("devmem-bench: end (status %d)\n", run(argv, 0));
 	}
 	fflush(stdout);
 	sync();
