@@ -2,79 +2,161 @@
 # bench.sh BASE: what the fix costs at run time, and how fast the harness
 # checks a change (make bench; not part of make check).
 #
-# 1. The guest kernels with the series and with the fix reverted
-#    (tests/revert/BASE) boot alternately, PAIRS times each (default 5),
-#    and run tests/bench/devmem-bench with BENCH=ITERATIONS,ROUNDS (default
-#    2000,5). Per boot, the median over rounds of each operation; per
-#    operation, the patched/unpatched ratio of each pair, and their median
-#    and spread. TCG timing is noisy: only ratios of alternating boots in
-#    one run mean anything.
-# 2. The harness: per step, the latest make check of BASE that was cold
-#    (tree unpacked), changed (the series changed since the previous
-#    check, e.g. one line of drivers/char/mem.c) and unchanged; and the
-#    time to rebuild and boot the guest after a one-line change to mem.c.
+# 1. The cost of the fix, counted rather than timed. The guest kernels of
+#    branch series (patches/BASE) and branch reverted (series +
+#    tests/revert/BASE/*.patch: the fix taken out, nothing else), built by
+#    build.sh from the same config, boot alternately, twice each, under
+#    QEMU TCG on one vCPU with -icount shift=0,sleep=off: the virtual clock
+#    and the TSC advance by exactly one tick per guest instruction. With
+#    RDRAND and RDSEED off and the RTC on the virtual clock, nothing from
+#    the host reaches the guest, and every boot of a kernel runs the same
+#    instructions. tests/bench/devmem-bench (BENCH=ITERATIONS,ROUNDS,
+#    default 2000,5) times each call with rdtsc. Per kernel and operation:
+#    the median call (median over the rounds of each round's median) and
+#    the mean over whole rounds (with the timer interrupts and deferred
+#    work that land in them). The two boots of a kernel must print the
+#    same bench lines to the instruction, and the two configs must be the
+#    same, or the run fails (after printing the table).
+# 2. The harness, in wall-clock seconds: per step, the latest make check of
+#    BASE that was cold (tree unpacked), changed (the series changed since
+#    the previous check) and unchanged, with min..max over all recorded
+#    ones; and the time to rebuild and boot the guest after a one-line
+#    change to drivers/char/mem.c, REBUILDS times (default 2).
+#
+# The QEMU options reach scripts/boot.sh through BOOT_QEMU_OPTS.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
 S=$TOP/scripts
-pairs=${PAIRS:-5}
 BENCH=${BENCH:-2000,5}
-# One vCPU: with two, TCG's threads compete with each other on a 2-core
-# host and the timings spread much more.
-BOOT_SMP=${BOOT_SMP:-1}
-export BENCH BOOT_SMP
+rebuilds=${REBUILDS:-2}
+rounds=${BENCH#*,}
+icount="-icount shift=0,sleep=off -cpu max,-rdrand,-rdseed -rtc base=2020-01-01T00:00:00,clock=vm"
+echo "$BENCH" | grep -qx '[1-9][0-9]*,[1-9][0-9]*' ||
+	die "BENCH is ITERATIONS,ROUNDS (e.g. 2000,5), not '$BENCH'"
+reverts=$(ls "$TOP/tests/revert/$BASE"/*.patch 2>/dev/null) ||
+	die "$BASE has no tests/revert/$BASE/*.patch: no kernel without the fix to compare with"
+nrev=$(echo "$reverts" | wc -l)
 lock_harness
 require_clean_tree
-trap 'tgit checkout -q series; tgit branch -q -D bench-touch 2>/dev/null || true' EXIT
+# On the way out: the tree back on series, part 2's branch and kernel gone.
+trap '[ ! -d "$SRC/.git" ] || { tgit checkout -q series; tgit branch -q -D bench-touch 2>/dev/null || true; }
+rm -f "$BUILD/$BASE"/*-bench-touch' EXIT
 
-for branch in series reverted; do
+# Branch reverted on top of the current series, then both kernels; series
+# last, so that the rebuilds of part 2 start from it.
+"$S/tree.sh" "$BASE"
+[ "$(tgit rev-parse -q --verify "reverted~$nrev" || true)" = "$(tgit rev-parse series)" ] ||
+	die "build/$BASE/src: branch reverted is not series + tests/revert/$BASE: run make tree BASE=$BASE"
+for branch in reverted series; do
 	"$S/build.sh" "$BASE" "$branch"
 done
+same=1
+cfgs="build/$BASE/config-series and config-reverted are identical"
+if ! cmp -s "$BUILD/$BASE/config-series" "$BUILD/$BASE/config-reverted"; then
+	same=0
+	cfgs="build/$BASE/config-series and config-reverted DIFFER (<series, >reverted): $(diff "$BUILD/$BASE/config-series" \
+		"$BUILD/$BASE/config-reverted" | sed -n 's/^\([<>]\) /\1/p' | tr '\n' ' ')"
+fi
+tests="the kselftests (devmem_test-series, -reverted) are identical"
+cmp -s "$BUILD/$BASE/devmem_test-series" "$BUILD/$BASE/devmem_test-reverted" 2>/dev/null ||
+	tests="the kselftests (devmem_test-series, -reverted) differ"
+
+# The bench boots: per boot, kernel, operation and round the figures of
+# devmem-bench (ns mean min median).
 out=$BUILD/$BASE/bench.tsv
 : >"$out"
-i=1
-while [ "$i" -le "$pairs" ]; do
+secs=
+for i in 1 2; do
 	for branch in series reverted; do
-		say "$BASE bench: pair $i of $pairs, $branch"
-		"$S/boot.sh" "$BASE" "$branch"
-		cp "$LOGS/boot-$branch.log" "$LOGS/bench-$branch-$i.log"
-		# median over the rounds of this boot, per operation
-		tr -d '\r' <"$LOGS/bench-$branch-$i.log" |
-			sed -n 's/^bench: \([a-z_]*\) [0-9]* \([0-9]*\)$/\1 \2/p' |
-			sort -k1,1 -k2,2n |
-			awk -v p="$i" -v b="$branch" '
-			{ v[$1, ++n[$1]] = $2 }
-			END { for (op in n) print p "\t" b "\t" op "\t" v[op, int((n[op] + 1) / 2)] }' >>"$out"
+		say "$BASE bench: boot $i of 2, $branch (-icount)"
+		t0=$(date +%s)
+		BOOT_QEMU_OPTS=$icount BOOT_SMP=1 BENCH=$BENCH "$S/boot.sh" "$BASE" "$branch"
+		secs="$secs $(($(date +%s) - t0))"
+		log=$LOGS/bench-$branch-$i.log
+		cp "$LOGS/boot-$branch.log" "$log"
+		tr -d '\r' <"$log" |
+			sed -n 's/^bench: \([a-z_]*\) \([0-9]*\) \([0-9]*\) \([0-9]*\) \([0-9]*\) \([0-9]*\)$/\1 \2 \3 \4 \5 \6/p' |
+			awk -v i="$i" -v b="$branch" -v OFS='\t' '{ print i, b, $1, $2, $3, $4, $5, $6 }' >>"$out"
 	done
-	i=$((i + 1))
 done
+[ "$(wc -l <"$out")" -eq $((4 * 3 * rounds)) ] ||
+	die "the guests printed $(wc -l <"$out") bench lines, not $((4 * 3 * rounds)): see $LOGS/bench-*.log"
 
-[ "$(wc -l <"$out")" -eq $((pairs * 2 * 3)) ] ||
-	die "the guests printed $(wc -l <"$out") bench medians, not $((pairs * 2 * 3)): see $LOGS/bench-*.log"
 echo
-echo "Run-time cost ($BASE, $pairs alternating pairs of boots, BENCH=$BENCH, TCG):"
-printf '%-10s %12s %12s %8s %17s\n' operation "patched ns" "reverted ns" ratio "ratio min..max"
+echo "The cost of the fix on $BASE, in guest instructions per call"
+printf '  series    %s (patches/%s: %s patches)\n' "$(tgit rev-parse --short series)" \
+	"$BASE" "$(series_patches | wc -l)"
+printf '  reverted  %s = series + %s\n' "$(tgit rev-parse --short reverted)" \
+	"$(for p in $reverts; do printf "%s\n" "${p#"$TOP"/}"; done | paste -sd" ")"
+echo "  built by scripts/build.sh; $cfgs; $tests"
+echo "  booted twice each, alternately: $(qemu-system-x86_64 --version | head -n 1), TCG, 1 vCPU,"
+echo "  $icount;"
+echo "  tests/bench/devmem-bench $BENCH (iterations per round, rounds); logs: ${LOGS#"$TOP"/}/bench-*.log"
+rc=0
 awk -F'\t' '
-{ ns[$3, $2, $1] = $4; ops[$3] = 1; if ($1 > np) np = $1 }
-function median(a, n,   i, j, t) {
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-		if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-	return a[int((n + 1) / 2)]
+{
+	k = $2 SUBSEP $3
+	ops[$3] = 1
+	line[$1, k, $4] = $5 " " $6 " " $7 " " $8
+	med[$1, k, ++n[$1, k]] = $8
+	sum[$1, k] += $6
 }
+function median(b, k,   a, m, i, j, t) {
+	m = n[b, k]
+	for (i = 1; i <= m; i++) a[i] = med[b, k, i]
+	for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++)
+		if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+	return a[int((m + 1) / 2)]
+}
+function pct(d, r) { return r ? sprintf("(%+.2f%%)", 100 * d / r) : "" }
 END {
-	for (op in ops) {
-		for (p = 1; p <= np; p++) {
-			s[p] = ns[op, "series", p]; r[p] = ns[op, "reverted", p]
-			q[p] = r[p] ? s[p] / r[p] : 0
-		}
-		ms = median(s, np); mr = median(r, np); mq = median(q, np)
-		printf "%-10s %12d %12d %8.3f %8.3f..%.3f\n", op, ms, mr, mq, q[1], q[np]
+	bad = 0
+	for (op in ops) for (b = 0; b < 2; b++) {
+		k = (b ? "reverted" : "series") SUBSEP op
+		for (r = 0; r < n[1, k]; r++)
+			if (line[1, k, r] != line[2, k, r]) { bad = 1; differ[op] = 1 }
 	}
-}' "$out" | sort
-echo "(ratio = patched / fix reverted; the fix adds one cc_platform_has() call to open)"
+	nops = split("open_mem open_port pread_mem", order, " ")
+	printf "\nmedian call: the figure to trust (no interrupt or deferred work in it)\n"
+	printf "%-10s %9s %9s %11s %11s  %s\n", "operation", "series#1", "series#2",
+		"reverted#1", "reverted#2", "the fix costs"
+	for (o = 1; o <= nops; o++) {
+		op = order[o]; s = "series" SUBSEP op; r = "reverted" SUBSEP op
+		s1 = median(1, s); s2 = median(2, s); r1 = median(1, r); r2 = median(2, r)
+		d = (s1 == s2 && r1 == r2) ? sprintf("%+d %s", s1 - r1, pct(s1 - r1, r1)) : "? (boots differ)"
+		printf "%-10s %9d %9d %11d %11d  %s%s\n", op, s1, s2, r1, r2, d,
+			op == "pread_mem" ? "  control: not on the fix'"'"'s path" : ""
+	}
+	printf "\nmean over whole rounds: with the interrupts and deferred work that land in\n"
+	printf "them, which move with any change to what runs before (pread_mem: lazy unmaps)\n"
+	printf "%-10s %9s %9s %11s %11s  %s\n", "operation", "series#1", "series#2",
+		"reverted#1", "reverted#2", "difference"
+	for (o = 1; o <= nops; o++) {
+		op = order[o]; s = "series" SUBSEP op; r = "reverted" SUBSEP op
+		s1 = sum[1, s] / n[1, s]; s2 = sum[2, s] / n[2, s]
+		r1 = sum[1, r] / n[1, r]; r2 = sum[2, r] / n[2, r]
+		d = (s1 == s2 && r1 == r2) ? sprintf("%+.1f %s", s1 - r1, pct(s1 - r1, r1)) : "? (boots differ)"
+		printf "%-10s %9.1f %9.1f %11.1f %11.1f  %s\n", op, s1, s2, r1, r2, d
+	}
+	printf "\n"
+	if (bad) {
+		printf "NOT REPEATABLE: the two boots of a kernel printed different bench lines for"
+		for (op in differ) printf " %s", op
+		printf "\n"
+		exit 1
+	}
+	printf "repeatable: each kernel printed the same bench lines, to the instruction, in both boots\n"
+}' "$out" || rc=1
+# shellcheck disable=SC2086 # one word per boot
+set -- $secs
+printf 'wall-clock: the 4 boots took %s s (min..max; host time, not a figure of the fix)\n' \
+	"$(printf '%s\n' "$@" | sort -n | sed -n '1p;$p' | paste -sd' ' | sed 's/ /../')"
+[ "$same" = 1 ] || { echo "NOT LIKE WITH LIKE: the configs differ"; rc=1; }
 
 echo
-echo "Harness ($BASE): make check, latest run of each kind (build/check-times.tsv)"
+echo "Harness ($BASE): make check, latest run of each kind (build/check-times.tsv),"
+echo "  min..max over all recorded runs of that kind where there are several"
 echo "  cold: tree unpacked; changed: series changed since the last check;"
 echo "  unchanged: nothing changed"
 if [ -s "$BUILD/check-times.tsv" ]; then
@@ -85,22 +167,30 @@ if [ -s "$BUILD/check-times.tsv" ]; then
 		nk = split("cold changed unchanged", kinds, " ")
 		for (i = 1; i <= NR; i++) {
 			split(row[i], f, "\t")
-			if (f[2] != b || last[f[3]] != f[1]) continue
+			if (f[2] != b) continue
+			k = f[4] SUBSEP f[3]
+			if (!(k in lo) || f[6] < lo[k]) lo[k] = f[6]
+			if (!(k in hi) || f[6] > hi[k]) hi[k] = f[6]
+			if (last[f[3]] != f[1]) continue
 			if (!(f[4] in seen)) { seen[f[4]] = 1; steps[++ns] = f[4] }
-			t[f[4], f[3]] = f[6]; tot[f[3]] += f[6]
+			t[k] = f[6]; tot[f[3]] += f[6]
 		}
 		printf "  %-8s", "step"
-		for (k = 1; k <= nk; k++) printf " %10s", kinds[k]
+		for (k = 1; k <= nk; k++) printf " %16s", kinds[k]
 		printf "\n"
 		for (s = 1; s <= ns; s++) {
 			printf "  %-8s", steps[s]
-			for (k = 1; k <= nk; k++)
-				printf " %10s", ((steps[s], kinds[k]) in t) ? t[steps[s], kinds[k]] "s" : "-"
+			for (k = 1; k <= nk; k++) {
+				c = steps[s] SUBSEP kinds[k]
+				cell = (c in t) ? t[c] "s" : "-"
+				if ((c in t) && lo[c] != hi[c]) cell = cell " " lo[c] ".." hi[c]
+				printf " %16s", cell
+			}
 			printf "\n"
 		}
 		printf "  %-8s", "total"
 		for (k = 1; k <= nk; k++)
-			printf " %10s", (kinds[k] in last) ? tot[kinds[k]] "s" : "-"
+			printf " %16s", (kinds[k] in last) ? tot[kinds[k]] "s" : "-"
 		printf "\n"
 	}' "$BUILD/check-times.tsv"
 else
@@ -108,14 +198,21 @@ else
 fi
 
 echo
-echo "Harness ($BASE), guest rebuilt and booted after a one-line change to drivers/char/mem.c:"
+echo "Harness ($BASE): the guest rebuilt and booted (as make check boots it) after a"
+echo "one-line change to drivers/char/mem.c, $rebuilds times:"
 tgit checkout -q -B bench-touch series
-echo "/* bench: a one-line change */" >>"$SRC/drivers/char/mem.c"
-tgit commit -q -a -m "bench: touch drivers/char/mem.c"
-t0=$(date +%s)
-"$S/build.sh" "$BASE" bench-touch
-t1=$(date +%s)
-BENCH=20,1 "$S/boot.sh" "$BASE" bench-touch
-t2=$(date +%s)
+j=1
+while [ "$j" -le "$rebuilds" ]; do
+	echo "/* bench: one-line change $j */" >>"$SRC/drivers/char/mem.c"
+	tgit commit -q -a -m "bench: touch drivers/char/mem.c ($j)"
+	t0=$(date +%s)
+	"$S/build.sh" "$BASE" bench-touch
+	t1=$(date +%s)
+	BOOT_QEMU_OPTS='' BENCH=20,1 "$S/boot.sh" "$BASE" bench-touch
+	t2=$(date +%s)
+	printf '  %d: rebuild %ss, boot and test %ss, total %ss\n' "$j" \
+		$((t1 - t0)) $((t2 - t1)) $((t2 - t0))
+	j=$((j + 1))
+done
 tgit checkout -q series
-printf '  rebuild %ss, boot and test %ss, total %ss\n' $((t1 - t0)) $((t2 - t1)) $((t2 - t0))
+exit "$rc"

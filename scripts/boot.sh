@@ -57,6 +57,10 @@ set -- qemu-system-x86_64 -nodefaults -no-reboot -nographic \
 	-serial mon:stdio -accel tcg -cpu max -m 512 -smp "${BOOT_SMP:-2}" \
 	-kernel "$kernel" -initrd "$initdir/initramfs.cpio" \
 	-append "console=ttyS0 panic=-1 kunit.filter_glob=devmem* $append"
+# BOOT_QEMU_OPTS: more QEMU options, split at blanks, after those above (a
+# later -cpu replaces -cpu max). make bench counts instructions with them.
+# shellcheck disable=SC2086 # one word per option
+set -- "$@" ${BOOT_QEMU_OPTS:-}
 say "$BASE boot ($branch${variant:+, $variant}): \$ $(for a in "$@"; do case $a in *' '*) printf "'%s' " "$a" ;; *) printf '%s ' "$a" ;; esac; done)"
 rc=0 t0=$(date +%s)
 timeout --foreground "$timeout" "$@" </dev/null >"$log" 2>&1 || rc=$?
