@@ -32,9 +32,15 @@ nobody=$LOGS/nobody-$branch$v.ktap
 [ -f "$log" ] || die "$log is missing: boot the guest first"
 
 # tap MARKER: the TAP between "MARKER: start" and "MARKER: end" in the log.
+# The kselftest harness of 6.1 leaves the name out of the result line of a
+# skipped test ("ok 3 # SKIP why"), which kunit.py cannot parse: the name
+# is taken from the test's "#  RUN" line.
 tap() {
 	sed -n "/^$1: start/,/^$1: end/p" "$log" |
-		sed -n "/^TAP version/,/^$1: end/p" | sed '$d'
+		sed -n "/^TAP version/,/^$1: end/p" | sed '$d' |
+		awk '/^#  RUN  / { name = $3 }
+		     /^ok [0-9]+ # SKIP/ { $2 = $2 " " name }
+		     { print }'
 }
 sed -n '/^KTAP version/,$p' "$log" | sed '/^devmem-userspace: start/,$d' >"$kunit"
 tap devmem-userspace >"$user"
