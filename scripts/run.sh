@@ -47,14 +47,18 @@ step() {
 	export STEP_ERR
 	mkdir -p "$BUILD/$BASE"
 	: >"$STEP_ERR"
-	if "$@" >"$out"; then
+	rc=0
+	"$@" >"$out" || rc=$?
+	if [ "$rc" = 0 ]; then
 		result=PASS
 		note=$(tail -n 1 "$out")
 	else
 		result=FAIL
-		# the reason: what the step died with, else its last line
+		# the reason: what the step died with, else its last line, else
+		# how it ended (killed by a signal, say)
 		note=$(tail -n 1 "$STEP_ERR")
 		[ -n "$note" ] || note=$(tail -n 1 "$out")
+		[ -n "$note" ] || note="ended with status $rc, saying nothing (killed?)"
 	fi
 	unset STEP_ERR
 	[ "$mode" != main ] || [ "$name" != guest ] || cat "$out"
