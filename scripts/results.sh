@@ -70,6 +70,7 @@ parse() {
 }
 if [ -n "${nokunit:-}" ]; then
 	rc_kunit=0 sum_kunit="no suite yet"
+	: >"$kunit.txt"
 else
 	parse kunit "$kunit"
 fi
