@@ -149,7 +149,7 @@ END {
 			op == "pread_mem" ? "  control: not on the fix'"'"'s path" : ""
 	}
 	printf "\nmean over whole rounds: with the interrupts and deferred work that land in\n"
-	printf "them, which move with any change to what runs before (pread_mem: lazy unmaps)\n"
+	printf "them, which move with any change to what runs before\n"
 	printf "%-10s %9s %9s %11s %11s  %s\n", "operation", "series#1", "series#2",
 		"reverted#1", "reverted#2", "difference"
 	for (o = 1; o <= nops; o++) {
