@@ -113,6 +113,26 @@ function median(b, k,   a, m, i, j, t) {
 	return a[int((m + 1) / 2)]
 }
 function pct(d, r) { return r ? sprintf("(%+.2f%%)", 100 * d / r) : "" }
+# fig(WHAT, BOOT, KEY): the median call, the cheapest call or the round mean
+function fig(what, b, k) {
+	return what == "median" ? median(b, k) : what == "cheapest" ? low[b, k] : sum[b, k] / n[b, k]
+}
+# table(WHAT, VALUE FORMAT, DIFFERENCE FORMAT, LAST HEADING, TITLE): one table
+# of fig(WHAT) for both boots of both kernels, and their difference where
+# the boots of each kernel agree. Only the median and cheapest tables mark
+# the control.
+function table(what, vfmt, dfmt, head, title,   o, op, s, r, s1, s2, r1, r2, d) {
+	printf "\n%s\n", title
+	printf "%-10s %9s %9s %11s %11s  %s\n", "operation", "series#1", "series#2",
+		"reverted#1", "reverted#2", head
+	for (o = 1; o <= nops; o++) {
+		op = order[o]; s = "series" SUBSEP op; r = "reverted" SUBSEP op
+		s1 = fig(what, 1, s); s2 = fig(what, 2, s); r1 = fig(what, 1, r); r2 = fig(what, 2, r)
+		d = (s1 == s2 && r1 == r2) ? sprintf(dfmt " %s", s1 - r1, pct(s1 - r1, r1)) : "? (boots differ)"
+		printf "%-10s " vfmt "  %s%s\n", op, s1, s2, r1, r2, d,
+			what != "mean" && op == "pread_mem" ? "  control: not on the fix'"'"'s path" : ""
+	}
+}
 END {
 	# The median calls must repeat; the cheapest calls and the round means
 	# may not, where a path has two variants (open() on 6.1) or
@@ -126,39 +146,15 @@ END {
 			if (line[1, k, r] != line[2, k, r]) moved = 1
 	}
 	nops = split("open_mem open_port pread_mem", order, " ")
-	printf "\nmedian call (median over the rounds of each round'"'"'s median): the figure\n"
-	printf "to trust, the usual call with nothing else in it\n"
-	printf "%-10s %9s %9s %11s %11s  %s\n", "operation", "series#1", "series#2",
-		"reverted#1", "reverted#2", "the fix costs"
-	for (o = 1; o <= nops; o++) {
-		op = order[o]; s = "series" SUBSEP op; r = "reverted" SUBSEP op
-		s1 = median(1, s); s2 = median(2, s); r1 = median(1, r); r2 = median(2, r)
-		d = (s1 == s2 && r1 == r2) ? sprintf("%+d %s", s1 - r1, pct(s1 - r1, r1)) : "? (boots differ)"
-		printf "%-10s %9d %9d %11d %11d  %s%s\n", op, s1, s2, r1, r2, d,
-			op == "pread_mem" ? "  control: not on the fix'"'"'s path" : ""
-	}
-	printf "\ncheapest call (fewest instructions of all calls in a boot: the shortest\n"
-	printf "path, which on 6.1 is not the same one in both kernels)\n"
-	printf "%-10s %9s %9s %11s %11s  %s\n", "operation", "series#1", "series#2",
-		"reverted#1", "reverted#2", "the fix costs"
-	for (o = 1; o <= nops; o++) {
-		op = order[o]; s = "series" SUBSEP op; r = "reverted" SUBSEP op
-		s1 = low[1, s]; s2 = low[2, s]; r1 = low[1, r]; r2 = low[2, r]
-		d = (s1 == s2 && r1 == r2) ? sprintf("%+d %s", s1 - r1, pct(s1 - r1, r1)) : "? (boots differ)"
-		printf "%-10s %9d %9d %11d %11d  %s%s\n", op, s1, s2, r1, r2, d,
-			op == "pread_mem" ? "  control: not on the fix'"'"'s path" : ""
-	}
-	printf "\nmean over whole rounds: with the interrupts and deferred work that land in\n"
-	printf "them, which move with any change to what runs before\n"
-	printf "%-10s %9s %9s %11s %11s  %s\n", "operation", "series#1", "series#2",
-		"reverted#1", "reverted#2", "difference"
-	for (o = 1; o <= nops; o++) {
-		op = order[o]; s = "series" SUBSEP op; r = "reverted" SUBSEP op
-		s1 = sum[1, s] / n[1, s]; s2 = sum[2, s] / n[2, s]
-		r1 = sum[1, r] / n[1, r]; r2 = sum[2, r] / n[2, r]
-		d = (s1 == s2 && r1 == r2) ? sprintf("%+.1f %s", s1 - r1, pct(s1 - r1, r1)) : "? (boots differ)"
-		printf "%-10s %9.1f %9.1f %11.1f %11.1f  %s\n", op, s1, s2, r1, r2, d
-	}
+	table("median", "%9d %9d %11d %11d", "%+d", "the fix costs",
+		"median call (median over the rounds of each round'"'"'s median): the figure\n" \
+		"to trust, the usual call with nothing else in it")
+	table("cheapest", "%9d %9d %11d %11d", "%+d", "the fix costs",
+		"cheapest call (fewest instructions of all calls in a boot: the shortest\n" \
+		"path, which on 6.1 is not the same one in both kernels)")
+	table("mean", "%9.1f %9.1f %11.1f %11.1f", "%+.1f", "difference",
+		"mean over whole rounds: with the interrupts and deferred work that land in\n" \
+		"them, which move with any change to what runs before")
 	printf "\n"
 	if (bad) {
 		printf "NOT REPEATABLE: the median calls of a kernel differ between its boots for"
