@@ -22,6 +22,7 @@ lockdown) append="lockdown=integrity" ;;
 *) die "boot.sh: the variant is 'lockdown' or none, not '$variant'" ;;
 esac
 log=$LOGS/boot-$branch${variant:+-$variant}.log
+what="$BASE boot ($branch${variant:+, $variant})"
 kernel=$BUILD/$BASE/bzImage-$branch
 [ -f "$kernel" ] || die "$kernel is missing: run make build first"
 command -v qemu-system-x86_64 >/dev/null ||
@@ -61,18 +62,18 @@ set -- qemu-system-x86_64 -nodefaults -no-reboot -nographic \
 # later -cpu replaces -cpu max). make bench counts instructions with them.
 # shellcheck disable=SC2086 # one word per option
 set -- "$@" ${BOOT_QEMU_OPTS:-}
-say "$BASE boot ($branch${variant:+, $variant}): \$ $(for a in "$@"; do case $a in *' '*) printf "'%s' " "$a" ;; *) printf '%s ' "$a" ;; esac; done)"
+say "$what: \$ $(for a in "$@"; do case $a in *' '*) printf "'%s' " "$a" ;; *) printf '%s ' "$a" ;; esac; done)"
 rc=0 t0=$(date +%s)
 timeout --foreground "$timeout" "$@" </dev/null >"$log" 2>&1 || rc=$?
 if [ "$rc" = 124 ]; then
 	echo "--- last console lines ($log) ---" >&2
 	tail -n 15 "$log" >&2
-	die "$BASE boot ($branch${variant:+, $variant}): guest timed out after ${timeout}s"
+	die "$what: guest timed out after ${timeout}s"
 fi
 if [ "$rc" != 0 ] || ! grep -q '^devmem-userspace: \(end\|no kselftest\)' "$log" ||
    { [ -z "$variant" ] && ! grep -q '^devmem-bench: end (status 0)' "$log"; }; then
 	echo "--- last console lines ($log) ---" >&2
 	tail -n 15 "$log" >&2
-	die "$BASE boot ($branch${variant:+, $variant}): guest did not exit cleanly (qemu exit $rc; $(grep -c '^devmem-userspace: \(end\|no kselftest\)' "$log") test end markers; bench: $(sed -n 's/^devmem-bench: end //p' "$log"))"
+	die "$what: guest did not exit cleanly (qemu exit $rc; $(grep -c '^devmem-userspace: \(end\|no kselftest\)' "$log") test end markers; bench: $(sed -n 's/^devmem-bench: end //p' "$log"))"
 fi
-say "$BASE boot ($branch${variant:+, $variant}): guest finished and powered off after $(($(date +%s) - t0))s"
+say "$what: guest finished and powered off after $(($(date +%s) - t0))s"

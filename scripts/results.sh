@@ -87,13 +87,16 @@ summary="KUnit: $sum_kunit; kselftest: $sum_user"
 # shellcheck disable=SC2154
 [ -n "${nouser:-}" ] || summary="$summary; unprivileged: $sum_nobody"
 
+# what kunit.py's report says of a case that did not pass
+broken='\[FAILED\]\|\[CRASHED\]\|ERROR'
+
 # closed NAME FILE WHY: the kselftest run in FILE failed
 # nothing, skipped something, gave a reason for every skip, and some reason
 # matches WHY. Prints what is wrong, if anything.
 closed() {
 	skips=$(grep -E '^ok [0-9]+ .* # SKIP' "$2" || true)
 	# kunit.py fails a run in which every case skipped: read its report.
-	if grep -q '^not ok' "$2" || grep -q '\[FAILED\]\|\[CRASHED\]\|ERROR' "$2.txt"; then
+	if grep -q '^not ok' "$2" || grep -q "$broken" "$2.txt"; then
 		echo "$1: a case failed"
 	elif [ -z "$skips" ]; then
 		echo "$1: nothing skipped"
@@ -120,7 +123,7 @@ pass|prefix)
 	bad=""
 	[ -n "${nouser:-}" ] || bad=$(closed nobody "$nobody" "$unpriv")
 	if [ -n "$bad" ]; then
-		grep -h '\[FAILED\]\|\[CRASHED\]\|ERROR' "$nobody.txt" >&2 || true
+		grep -h "$broken" "$nobody.txt" >&2 || true
 		echo "$summary ($bad)"
 		exit 1
 	fi
@@ -128,7 +131,7 @@ pass|prefix)
 		echo "$summary"
 		exit 0
 	fi
-	grep -h '\[FAILED\]\|\[CRASHED\]\|ERROR' "$kunit.txt" "$user.txt" >&2 || true
+	grep -h "$broken" "$kunit.txt" "$user.txt" >&2 || true
 	echo "$summary"
 	exit 1
 	;;
@@ -158,12 +161,12 @@ revert)
 lockdown)
 	bad=$(closed user "$user" lockdown; closed nobody "$nobody" "lockdown\\|$unpriv")
 	# every KUnit case skips under lockdown, which kunit.py counts as failed
-	! grep -q '\[FAILED\]\|\[CRASHED\]\|ERROR' "$kunit.txt" || bad="KUnit: a case failed; $bad"
+	! grep -q "$broken" "$kunit.txt" || bad="KUnit: a case failed; $bad"
 	if [ -z "$bad" ]; then
 		echo "lockdown=integrity: $summary, skips with reasons"
 		exit 0
 	fi
-	grep -h '\[FAILED\]\|\[CRASHED\]\|ERROR' "$kunit.txt" "$user.txt" "$nobody.txt" >&2 || true
+	grep -h "$broken" "$kunit.txt" "$user.txt" "$nobody.txt" >&2 || true
 	echo "lockdown=integrity: $summary ($(echo "$bad" | paste -sd ';' -))" >&2
 	exit 1
 	;;
