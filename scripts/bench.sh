@@ -11,14 +11,18 @@
 #    RDRAND and RDSEED off and the RTC on the virtual clock, little from
 #    the host reaches the guest (only when its I/O completes: on a busy
 #    host interrupts can land elsewhere). tests/bench/devmem-bench
-#    (BENCH=ITERATIONS,ROUNDS, default 2000,5) times each call with rdtsc.
-#    Per kernel and operation: the median call (median over the rounds of
-#    each round's median), the cheapest call (the fewest instructions of
-#    all calls in a boot) and the mean over whole rounds (with the timer
-#    interrupts and deferred work that land in them). The two boots of a
-#    kernel must give the same median calls to the instruction, and the
-#    two configs must be the same, or the run fails (after printing the
-#    table).
+#    (BENCH=ITERATIONS,ROUNDS, default 2000,5) times each call with rdtsc
+#    and prints, per round, the counts that at least 1% of the calls took
+#    (their paths). The figure, per operation and pair of boots: the
+#    number of instructions by which the series kernel's paths are longer
+#    than the reverted kernel's, the shift that lines up the most calls of
+#    the two (a path that forks, like open() on 6.1, is compared branch
+#    with branch, whichever branch is commoner in a boot). Both pairs of
+#    boots must give the same figure, and the two configs must be the
+#    same, or the run fails (after printing the tables). Shown beside it:
+#    the median call (median over the rounds of each round's median) and
+#    the mean over whole rounds (with the timer interrupts and deferred
+#    work that land in them).
 # 2. The harness, in wall-clock seconds: per step, the latest make check of
 #    BASE that was cold (tree unpacked), changed (the series changed since
 #    the previous check) and unchanged, with min..max over all recorded
@@ -65,9 +69,11 @@ cmp -s "$BUILD/$BASE/devmem_test-series" "$BUILD/$BASE/devmem_test-reverted" 2>/
 	tests="the kselftests (devmem_test-series, -reverted) differ"
 
 # The bench boots: per boot, kernel, operation and round the figures of
-# devmem-bench (ns mean min median).
+# devmem-bench (ns mean min median), and its paths (COUNT:CALLS ...).
 out=$BUILD/$BASE/bench.tsv
+paths=$BUILD/$BASE/bench-paths.tsv
 : >"$out"
+: >"$paths"
 secs=
 for i in 1 2; do
 	for branch in series reverted; do
@@ -80,10 +86,15 @@ for i in 1 2; do
 		tr -d '\r' <"$log" |
 			sed -n 's/^bench: \([a-z_]*\) \([0-9]*\) \([0-9]*\) \([0-9]*\) \([0-9]*\) \([0-9]*\)$/\1 \2 \3 \4 \5 \6/p' |
 			awk -v i="$i" -v b="$branch" -v OFS='\t' '{ print i, b, $1, $2, $3, $4, $5, $6 }' >>"$out"
+		tr -d '\r' <"$log" | sed -n 's/^bench-paths: //p' |
+			awk -v i="$i" -v b="$branch" -v OFS='\t' '{ p = $3; for (f = 4; f <= NF; f++) p = p " " $f
+				print i, b, $1, $2, p }' >>"$paths"
 	done
 done
-[ "$(wc -l <"$out")" -eq $((4 * 3 * rounds)) ] ||
-	die "the guests printed $(wc -l <"$out") bench lines, not $((4 * 3 * rounds)): see $LOGS/bench-*.log"
+for f in "$out" "$paths"; do
+	[ "$(wc -l <"$f")" -eq $((4 * 3 * rounds)) ] ||
+		die "the guests printed $(wc -l <"$f") lines for ${f#"$TOP"/}, not $((4 * 3 * rounds)): see $LOGS/bench-*.log"
+done
 
 echo
 echo "The cost of the fix on $BASE, in guest instructions per call"
@@ -96,14 +107,78 @@ echo "  booted twice each, alternately: $(qemu-system-x86_64 --version | head -n
 echo "  $icount;"
 echo "  tests/bench/devmem-bench $BENCH (iterations per round, rounds); logs: ${LOGS#"$TOP"/}/bench-*.log"
 rc=0
+# The figure: per pair of boots (series#i, reverted#i) and operation, the
+# shift d that lines up the most calls, sum over COUNT of min(series calls
+# at COUNT, reverted calls at COUNT - d); among equals the smallest |d|.
+awk -F'\t' -v calls="$((${BENCH%,*} * rounds))" '
+{
+	k = $1 SUBSEP $2 SUBSEP $3
+	ops[$3] = 1
+	n = split($5, pair, " ")
+	for (p = 1; p <= n; p++) {
+		split(pair[p], vc, ":")
+		if (!((k, vc[1]) in h)) vals[k] = vals[k] " " vc[1]
+		h[k, vc[1]] += vc[2]
+	}
+}
+# shift(BOOT, OP): sets best, share (of all calls lined up) and pairs (the
+# commonest lined-up paths, series/reverted)
+function shift(b, op,   s, r, ns, nr, sv, rv, i, j, d, ov, v, m, top, c) {
+	s = b SUBSEP "series" SUBSEP op; r = b SUBSEP "reverted" SUBSEP op
+	ns = split(vals[s], sv, " "); nr = split(vals[r], rv, " ")
+	best = ""; bov = -1
+	for (i = 1; i <= ns; i++) for (j = 1; j <= nr; j++) {
+		d = sv[i] - rv[j]; ov = 0
+		for (v = 1; v <= ns; v++)
+			if ((r, sv[v] - d) in h)
+				ov += h[s, sv[v]] < h[r, sv[v] - d] ? h[s, sv[v]] : h[r, sv[v] - d]
+		if (ov > bov || (ov == bov && (d < 0 ? -d : d) < (best < 0 ? -best : best))) {
+			best = d; bov = ov
+		}
+	}
+	share = sprintf("%.0f%%", 100 * bov / calls)
+	# the two commonest lined-up paths of series, commonest first
+	pairs = ""
+	for (m = 1; m <= 2; m++) {
+		top = ""; c = -1
+		for (v = 1; v <= ns; v++)
+			if ((r, sv[v] - best) in h && !((sv[v]) in used) && h[s, sv[v]] > c) {
+				top = sv[v]; c = h[s, sv[v]]
+			}
+		if (top == "") break
+		used[top] = 1
+		pairs = pairs sprintf(" %d/%d", top, top - best)
+	}
+	delete used
+}
+END {
+	nops = split("open_mem open_port pread_mem", order, " ")
+	printf "\nthe figure: how much longer the series kernel'"'"'s paths are than the\n"
+	printf "reverted kernel'"'"'s, lining up the most calls (boots #1 with #1, #2 with #2)\n"
+	printf "%-10s %8s %8s %8s  %-15s %s\n", "operation", "boots#1", "boots#2", "lined up",
+		"the fix costs", "commonest paths, series/reverted"
+	bad = 0
+	for (o = 1; o <= nops; o++) {
+		op = order[o]
+		shift(1, op); d1 = best; s1 = share; p1 = pairs
+		shift(2, op); d2 = best; s2 = share
+		if (d1 != d2) { bad = 1; differ = differ " " op }
+		printf "%-10s %+8d %+8d %8s  %-15s%s%s\n", op, d1, d2, s1 "," s2,
+			d1 == d2 ? sprintf("%+d", d1) : "? (boots differ)", p1,
+			op == "pread_mem" ? "  control: not on the fix'"'"'s path" : ""
+	}
+	if (bad) {
+		printf "NOT REPEATABLE: the two pairs of boots give different figures for%s\n", differ
+		exit 1
+	}
+	printf "repeatable: both pairs of boots give the same figure for every operation\n"
+}' "$paths" || rc=1
 awk -F'\t' '
 {
 	k = $2 SUBSEP $3
 	ops[$3] = 1
-	line[$1, k, $4] = $5 " " $6 " " $7 " " $8
 	med[$1, k, ++n[$1, k]] = $8
 	sum[$1, k] += $6
-	if (!(($1, k) in low) || $7 < low[$1, k]) low[$1, k] = $7
 }
 function median(b, k,   a, m, i, j, t) {
 	m = n[b, k]
@@ -113,59 +188,34 @@ function median(b, k,   a, m, i, j, t) {
 	return a[int((m + 1) / 2)]
 }
 function pct(d, r) { return r ? sprintf("(%+.2f%%)", 100 * d / r) : "" }
-# fig(WHAT, BOOT, KEY): the median call, the cheapest call or the round mean
+# fig(WHAT, BOOT, KEY): the median call or the round mean
 function fig(what, b, k) {
-	return what == "median" ? median(b, k) : what == "cheapest" ? low[b, k] : sum[b, k] / n[b, k]
+	return what == "median" ? median(b, k) : sum[b, k] / n[b, k]
 }
-# table(WHAT, VALUE FORMAT, DIFFERENCE FORMAT, LAST HEADING, TITLE): one table
-# of fig(WHAT) for both boots of both kernels, and their difference where
-# the boots of each kernel agree. Only the median and cheapest tables mark
-# the control.
-function table(what, vfmt, dfmt, head, title,   o, op, s, r, s1, s2, r1, r2, d) {
+# table(WHAT, VALUE FORMAT, DIFFERENCE FORMAT, TITLE): one table of
+# fig(WHAT) for both boots of both kernels, and their difference where the
+# boots of each kernel agree.
+function table(what, vfmt, dfmt, title,   o, op, s, r, s1, s2, r1, r2, d) {
 	printf "\n%s\n", title
 	printf "%-10s %9s %9s %11s %11s  %s\n", "operation", "series#1", "series#2",
-		"reverted#1", "reverted#2", head
+		"reverted#1", "reverted#2", "difference"
 	for (o = 1; o <= nops; o++) {
 		op = order[o]; s = "series" SUBSEP op; r = "reverted" SUBSEP op
 		s1 = fig(what, 1, s); s2 = fig(what, 2, s); r1 = fig(what, 1, r); r2 = fig(what, 2, r)
 		d = (s1 == s2 && r1 == r2) ? sprintf(dfmt " %s", s1 - r1, pct(s1 - r1, r1)) : "? (boots differ)"
-		printf "%-10s " vfmt "  %s%s\n", op, s1, s2, r1, r2, d,
-			what != "mean" && op == "pread_mem" ? "  control: not on the fix'"'"'s path" : ""
+		printf "%-10s " vfmt "  %s\n", op, s1, s2, r1, r2, d
 	}
 }
 END {
-	# The median calls must repeat; the cheapest calls and the round means
-	# may not, where a path has two variants (open() on 6.1) or
-	# interrupts and deferred work land differently from boot to boot.
-	bad = 0; moved = 0
-	for (op in ops) for (b = 0; b < 2; b++) {
-		k = (b ? "reverted" : "series") SUBSEP op
-		if (median(1, k) != median(2, k)) { bad = 1; differ[op] = 1 }
-		if (low[1, k] != low[2, k]) moved = 1
-		for (r = 0; r < n[1, k]; r++)
-			if (line[1, k, r] != line[2, k, r]) moved = 1
-	}
 	nops = split("open_mem open_port pread_mem", order, " ")
-	table("median", "%9d %9d %11d %11d", "%+d", "the fix costs",
-		"median call (median over the rounds of each round'"'"'s median): the figure\n" \
-		"to trust, the usual call with nothing else in it")
-	table("cheapest", "%9d %9d %11d %11d", "%+d", "the fix costs",
-		"cheapest call (fewest instructions of all calls in a boot: the shortest\n" \
-		"path, which on 6.1 is not the same one in both kernels)")
-	table("mean", "%9.1f %9.1f %11.1f %11.1f", "%+.1f", "difference",
+	table("median", "%9d %9d %11d %11d", "%+d",
+		"median call (median over the rounds of each round'"'"'s median): the commoner\n" \
+		"path of a boot, which on 6.1 need not be the same one in both kernels")
+	table("mean", "%9.1f %9.1f %11.1f %11.1f", "%+.1f",
 		"mean over whole rounds: with the interrupts and deferred work that land in\n" \
 		"them, which move with any change to what runs before")
 	printf "\n"
-	if (bad) {
-		printf "NOT REPEATABLE: the median calls of a kernel differ between its boots for"
-		for (op in differ) printf " %s", op
-		printf "\n"
-		exit 1
-	}
-	printf "repeatable: each kernel'"'"'s median calls are the same, to the instruction, in both boots\n"
-	if (moved)
-		printf "(cheapest calls or round means differ between boots here: see above)\n"
-}' "$out" || rc=1
+}' "$out"
 # shellcheck disable=SC2086 # one word per boot
 set -- $secs
 printf 'wall-clock: the 4 boots took %s s (min..max; host time, not a figure of the fix)\n' \

@@ -13,7 +13,12 @@
  * and MEDIAN: time stamp counter ticks per call, each call timed on its
  * own with rdtsc (CLOCK_MONOTONIC nanoseconds where there is no TSC);
  * MEAN includes what lands in the round (interrupts, deferred work), the
- * MEDIAN call does not. Under QEMU TCG with -icount shift=0 the TSC counts
+ * MEDIAN call does not. Then, for the same round, the counts that at least
+ * 1% of its calls took, commonest first, at most MAX_PATHS (a call's path;
+ * where the path varies, like open() on 6.1, which takes 15 counts 34
+ * instructions apart, about equally often, each variant gives one):
+ *   bench-paths: OP ROUND COUNT:CALLS ...
+ * Under QEMU TCG with -icount shift=0 the TSC counts
  * the guest's instructions, one tick each, so that these are counts of
  * work which repeat exactly from boot to boot (scripts/bench.sh compares
  * kernels with them); otherwise they are time. A failed operation prints
@@ -31,6 +36,7 @@
 #include <unistd.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_PATHS 32
 
 static long long now_ns(void)
 {
@@ -78,6 +84,39 @@ static const struct {
 	{ "open_port", op_open, "/dev/port" },
 	{ "pread_mem", op_pread, NULL },
 };
+
+/*
+ * The counts that at least 1% of the n calls in the sorted t[] took,
+ * commonest first (the smaller count first among equals), at most MAX_PATHS.
+ */
+static void print_paths(const char *op, long round, const uint64_t *t, long n)
+{
+	uint64_t val[MAX_PATHS];
+	long cnt[MAX_PATHS];
+	int k = 0;
+
+	for (long i = 0, j; i < n; i = j) {
+		int p;
+
+		for (j = i; j < n && t[j] == t[i]; j++)
+			;
+		if (100 * (j - i) < n)
+			continue;
+		for (p = k < MAX_PATHS ? k++ : MAX_PATHS; p > 0 && cnt[p - 1] < j - i; p--)
+			if (p < MAX_PATHS) {
+				val[p] = val[p - 1];
+				cnt[p] = cnt[p - 1];
+			}
+		if (p < MAX_PATHS) {
+			val[p] = t[i];
+			cnt[p] = j - i;
+		}
+	}
+	printf("bench-paths: %s %ld", op, round);
+	for (int p = 0; p < k; p++)
+		printf(" %llu:%ld", (unsigned long long)val[p], cnt[p]);
+	printf("\n");
+}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -135,6 +174,7 @@ int main(int argc, char **argv)
 			       (unsigned long long)(sum / iterations),
 			       (unsigned long long)t[0],
 			       (unsigned long long)t[(iterations - 1) / 2]);
+			print_paths(ops[o].name, r, t, iterations);
 		}
 	}
 	fflush(stdout);
