@@ -29,8 +29,12 @@ command -v qemu-system-x86_64 >/dev/null ||
 	die "'qemu-system-x86_64' is needed: apt-get install qemu-system-x86"
 
 # The initramfs: a static /init and the console node, packed with the
-# kernel's own gen_init_cpio.
+# kernel's own gen_init_cpio. Every entry has the same mtime (the guest's
+# RTC base), whenever it was built: make bench compares instruction
+# counts, and two kernels that differed only in their initramfs's mtimes
+# gave different counts for open() on 6.1.
 initdir=$BUILD/init
+epoch=1577836800 # 2020-01-01T00:00:00Z
 mkdir -p "$initdir"
 for prog in guest/devmem-init bench/devmem-bench; do
 	gcc -static -O2 -Wall -Wextra -Werror -o "$initdir/${prog#*/}" \
@@ -46,12 +50,21 @@ dir /boot 0755 0 0
 file /init $initdir/devmem-init 0755 0 0
 file /bench $initdir/devmem-bench 0755 0 0
 LIST
+rm -f "$initdir/devmem_test" "$initdir/config"
 test=$BUILD/$BASE/devmem_test-$branch
-[ ! -f "$test" ] || echo "file /devmem_test $test 0755 0 0" >>"$initdir/cpio.list"
+if [ -f "$test" ]; then
+	cp "$test" "$initdir/devmem_test"
+	echo "file /devmem_test $initdir/devmem_test 0755 0 0" >>"$initdir/cpio.list"
+fi
 release=$BUILD/$BASE/release-$branch
-[ ! -f "$release" ] ||
-	echo "file /boot/config-$(cat "$release") $BUILD/$BASE/config-$branch 0644 0 0" >>"$initdir/cpio.list"
-"$OBJ/usr/gen_init_cpio" "$initdir/cpio.list" >"$initdir/initramfs.cpio"
+if [ -f "$release" ]; then
+	cp "$BUILD/$BASE/config-$branch" "$initdir/config"
+	echo "file /boot/config-$(cat "$release") $initdir/config 0644 0 0" >>"$initdir/cpio.list"
+fi
+# 6.1's gen_init_cpio -t does not apply to files: touch them too.
+touch -c -d "@$epoch" "$initdir"/devmem-init "$initdir"/devmem-bench "$initdir"/devmem_test \
+	"$initdir"/config
+"$OBJ/usr/gen_init_cpio" -t "$epoch" "$initdir/cpio.list" >"$initdir/initramfs.cpio"
 
 # TCG: nested KVM does not work on the machines this runs on.
 set -- qemu-system-x86_64 -nodefaults -no-reboot -nographic \
