@@ -113,7 +113,6 @@ rc=0
 awk -F'\t' -v calls="$((${BENCH%,*} * rounds))" '
 {
 	k = $1 SUBSEP $2 SUBSEP $3
-	ops[$3] = 1
 	n = split($5, pair, " ")
 	for (p = 1; p <= n; p++) {
 		split(pair[p], vc, ":")
@@ -176,7 +175,6 @@ END {
 awk -F'\t' '
 {
 	k = $2 SUBSEP $3
-	ops[$3] = 1
 	med[$1, k, ++n[$1, k]] = $8
 	sum[$1, k] += $6
 }
