@@ -22,10 +22,12 @@ say() {
 	printf '[%4ds] %s\n' "$(($(date +%s) - START))" "$*" >&2
 }
 
-# The bases the project supports: one folder under patches/ each.
+# The bases the project supports: one folder under patches/ each, but for
+# the folders of series that go on top of another (on= in their base file).
 known_bases() {
 	for d in "$TOP"/patches/*/; do
-		[ -f "$d/series" ] && basename "$d"
+		[ -f "$d/series" ] || continue
+		grep -q '^on=' "$d/base" 2>/dev/null || basename "$d"
 	done
 }
 
@@ -63,9 +65,24 @@ load_base() {
 	mkdir -p "$LOGS"
 }
 
-# The patch files of a base, in series order.
+# The patch files of a series folder (default: the base's own), in series
+# order.
 series_patches() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCHDIR/series"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "${1:-$PATCHDIR}/series"
+}
+
+# The series folders of the base, in the order they are applied: its own,
+# then those its base file stacks on it (stack=: series of their own, for
+# other maintainers, that the harness tests on top). Each folder's last
+# commit is the branch named after the folder in build/BASE/src; branch
+# series is the whole stack.
+stack_dirs() {
+	echo "$PATCHDIR"
+	for s in $(base_field stack); do
+		[ -f "$TOP/patches/$s/series" ] ||
+			die "patches/$BASE/base stacks $s, which has no patches/$s/series"
+		echo "$TOP/patches/$s"
+	done
 }
 
 # record STEP RESULT SECONDS [NOTE]: one row of the results table.
@@ -113,8 +130,9 @@ fi
 # A checksum of what a base's tree is made from: tree.sh re-applies the
 # series when it changes, refresh.sh records it after exporting the tree.
 tree_stamp() {
-	cat "$PATCHDIR/base" "$PATCHDIR/series" "$PATCHDIR"/*.patch \
-		"$TOP/tests/revert/$BASE"/*.patch | cksum
+	for d in $(stack_dirs); do
+		cat "$d/base" "$d/series" "$d"/*.patch
+	done | cat - "$TOP/tests/revert/$BASE"/*.patch "$TOP"/tests/simcc/*.patch | cksum
 }
 
 # Stop unless build/BASE/src is free of uncommitted changes to tracked
@@ -141,12 +159,4 @@ lock_harness() {
 	mkdir -p "$BUILD"
 	exec 9>"$BUILD/.lock"
 	flock -n 9 || die "another harness run is using $BUILD; wait for it to finish"
-}
-
-# selected_filters REV: the /dev/mem filters that arch/x86/Kconfig of REV
-# selects ("STRICT_DEVMEM", and "IO_STRICT_DEVMEM" where it is selected too).
-selected_filters() {
-	tgit show "$1:arch/x86/Kconfig" |
-		sed -n 's/^[[:space:]]*select \(\(IO_\)\{0,1\}STRICT_DEVMEM\) if DEVMEM$/\1/p' |
-		sort -ru | tr '\n' ' ' | sed 's/ $//'
 }

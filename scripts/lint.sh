@@ -1,10 +1,11 @@
 #!/bin/sh
-# lint.sh BASE: the patches of BASE as a maintainer would check them:
+# lint.sh BASE: the patches of BASE and of the series stacked on it, as a
+# maintainer would check them:
 #  - scripts/checkpatch.pl --strict reports nothing on any patch;
 #  - the Cc: trailers of each patch name exactly what
 #    scripts/get_maintainer.pl (base tree, no git history) reports for the
 #    files it touches, plus stable@ on a patch with Fixes:, plus what it
-#    reports for the files that patches/BASE/cc-also names for the patch
+#    reports for the files that the folder's cc-also names for the patch
 #    (code whose behaviour the patch changes without touching it);
 #  - git interpret-trailers --parse sees every Fixes:, Cc: and
 #    Signed-off-by: of the message (a backport note must not hide them);
@@ -22,8 +23,9 @@ set -eu
 load_base "$1"
 cd "$SRC"
 bad=0
+# shellcheck disable=SC2031 # d and p are the loop's, read at once
 fail() {
-	echo "$p: $*" >&2
+	echo "${d##*/}/$p: $*" >&2
 	bad=$((bad + 1))
 }
 
@@ -46,8 +48,11 @@ newer_warnings() {
 	doc_check "$1" | grep -vxF -f "$LOGS/doc-base.out" | head -n 1 || true
 }
 
-for p in $(series_patches); do
-	f=$PATCHDIR/$p
+n=0
+for d in $(stack_dirs); do
+for p in $(series_patches "$d"); do
+	f=$d/$p
+	n=$((n + 1))
 	# Debian's python3 first: checkpatch runs scripts/spdxcheck.py, which
 	# needs python3-ply and python3-git.
 	if ! PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --quiet --show-types \
@@ -63,7 +68,7 @@ for p in $(series_patches); do
 		die "$p: scripts/get_maintainer.pl failed: $(tail -n 1 "$LOGS/get_maintainer.err")"
 	[ -s "$LOGS/get_maintainer.out" ] || die "$p: scripts/get_maintainer.pl named nobody"
 	# cc-also: "NNNN FILE...": the owners of FILEs are asked too.
-	also=$(sed -n "s/^${p%%-*}[[:space:]]//p" "$PATCHDIR/cc-also" 2>/dev/null || true)
+	also=$(sed -n "s/^${p%%-*}[[:space:]]//p" "$d/cc-also" 2>/dev/null || true)
 	if [ -n "$also" ]; then
 		# shellcheck disable=SC2086 # one word per file
 		perl scripts/get_maintainer.pl --no-git --no-git-fallback \
@@ -122,6 +127,6 @@ for p in $(series_patches); do
 		[ -f "$ref" ] || fail "names $ref, which does not exist"
 	done
 done
-n=$(series_patches | wc -l)
+done
 [ "$bad" = 0 ] || { echo "$bad problems in $n patches"; exit 1; }
 echo "$n patches: checkpatch --strict clean, Cc as get_maintainer.pl, citations known, docs build"

@@ -1,8 +1,10 @@
 #!/bin/sh
 # tree.sh BASE: make build/BASE/src a git tree of Debian's kernel source for
-# BASE (tag "base"), with branch "series" = base + patches/BASE (git am) and
-# branch "reverted" = series + tests/revert/BASE (the fix taken out, tests
-# kept). Reuses the tree when nothing under patches/BASE or tests/revert/BASE
+# BASE (tag "base"), with branch "series" = base + patches/BASE + the series
+# folders its base file stacks on it (git am; a branch named after each
+# folder at its last patch), branch "simcc" = series + tests/simcc (the
+# harness's simulated confidential guest) and branch "reverted" = series +
+# tests/revert/BASE (the fix taken out, tests kept) + tests/simcc. Reuses the tree when nothing under patches/BASE or tests/revert/BASE
 # changed; refuses to touch a tree with uncommitted or unexported work.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
@@ -16,7 +18,10 @@ have=$(dpkg-query -W -f='${Version}' "$package" 2>/dev/null || true)
 stamp=$(tree_stamp)
 stampfile=$BUILD/$BASE/tree.stamp
 reverts=$(ls "$TOP/tests/revert/$BASE"/*.patch)
-nrev=$(echo "$reverts" | wc -l)
+# The harness's simulated confidential guest (devmem_simulate_cc), on top of
+# the series (branch simcc) and of the revert (branch reverted).
+simcc=$(ls "$TOP"/tests/simcc/*.patch)
+nrev=$(($(echo "$reverts" | wc -l) + $(echo "$simcc" | wc -l)))
 
 # apply REF BRANCH FILES...: git am FILES onto REF as BRANCH. When a patch
 # does not apply, BRANCH is put back as it was and the patch is named.
@@ -56,9 +61,11 @@ if [ -d "$SRC/.git" ]; then
 		require_exported_series
 		# After make refresh the series is new: put the revert on top again.
 		if [ "$(tgit rev-parse -q --verify "reverted~$nrev" || true)" != "$(tgit rev-parse series)" ]; then
-			say "$BASE tree: git am tests/revert/$BASE on the refreshed series"
+			say "$BASE tree: git am tests/revert/$BASE and tests/simcc on the refreshed series"
 			# shellcheck disable=SC2086 # one word per file
-			apply series reverted $reverts
+			apply series reverted $reverts $simcc
+			# shellcheck disable=SC2086 # one word per file
+			apply series simcc $simcc
 		fi
 		tgit checkout -q series
 		# What make bench calls this run: the series changed since the last
@@ -91,27 +98,36 @@ if [ ! -d "$SRC/.git" ]; then
 	tgit tag base
 fi
 
-say "$BASE tree: git am patches/$BASE ($(series_patches | wc -l) patches)"
-set --
-for p in $(series_patches); do
-	[ -f "$PATCHDIR/$p" ] || die "patches/$BASE/series names $p, which does not exist"
-	set -- "$@" "$PATCHDIR/$p"
-done
-apply base series "$@"
-# The cover letter's text, for refresh.sh to write it again.
-if [ -f "$PATCHDIR/0000-cover-letter.patch" ]; then
+# Each folder of the stack in turn onto branch series, and a branch named
+# after the folder at its last patch; the cover letter's text becomes that
+# branch's description, for refresh.sh to write it again.
+ref=base
+for d in $(stack_dirs); do
+	name=${d##*/}
+	say "$BASE tree: git am patches/$name ($(series_patches "$d" | wc -l) patches)"
+	set --
+	for p in $(series_patches "$d"); do
+		[ -f "$d/$p" ] || die "patches/$name/series names $p, which does not exist"
+		set -- "$@" "$d/$p"
+	done
+	apply "$ref" series "$@"
+	tgit branch -f "$name" series
+	ref=series
+	[ -f "$d/0000-cover-letter.patch" ] || continue
 	{
 		# the subject, unfolded: format-patch wraps long ones
-		awk '/^Subject: / { s = $0; sub(/^Subject: \[PATCH[^]]*\] /, "", s); on = 1; next }
+		awk '/^Subject: / { s = $0; sub(/^Subject: \[[^]]*\] /, "", s); on = 1; next }
 			on && /^[ \t]/ { sub(/^[ \t]+/, " "); s = s $0; next }
-			on { print s; exit }' "$PATCHDIR/0000-cover-letter.patch"
+			on { print s; exit }' "$d/0000-cover-letter.patch"
 		echo
-		sed -e '1,/^$/d' -e '/^[^ ].* ([0-9]*):$/,$d' "$PATCHDIR/0000-cover-letter.patch"
-	} >"$LOGS/cover-letter.txt"
-	tgit config branch.series.description "$(cat "$LOGS/cover-letter.txt")"
-fi
-say "$BASE tree: git am tests/revert/$BASE (branch reverted)"
+		sed -e '1,/^$/d' -e '/^[^ ].* ([0-9]*):$/,$d' "$d/0000-cover-letter.patch"
+	} >"$LOGS/cover-letter-$name.txt"
+	tgit config "branch.$name.description" "$(cat "$LOGS/cover-letter-$name.txt")"
+done
+say "$BASE tree: git am tests/revert/$BASE and tests/simcc (branch reverted), tests/simcc (branch simcc)"
 # shellcheck disable=SC2086 # one word per file
-apply series reverted $reverts
+apply series reverted $reverts $simcc
+# shellcheck disable=SC2086 # one word per file
+apply series simcc $simcc
 tgit checkout -q series
 printf '%s\n%s\n' "$stamp" "$(tgit rev-parse series)" >"$stampfile"
