@@ -42,7 +42,10 @@ echo "$BENCH" | grep -qx '[1-9][0-9]*,[1-9][0-9]*' ||
 	die "BENCH is ITERATIONS,ROUNDS (e.g. 2000,5), not '$BENCH'"
 reverts=$(ls "$TOP/tests/revert/$BASE"/*.patch 2>/dev/null) ||
 	die "$BASE has no tests/revert/$BASE/*.patch: no kernel without the fix to compare with"
-nrev=$(echo "$reverts" | wc -l)
+# reverted is series + tests/revert/BASE + tests/simcc (whose code is inert
+# unless booted with devmem_simulate_cc).
+simcc=$(ls "$TOP"/tests/simcc/*.patch)
+nrev=$(($(echo "$reverts" | wc -l) + $(echo "$simcc" | wc -l)))
 lock_harness
 require_clean_tree
 # On the way out: the tree back on series, part 2's branch and kernel gone.
@@ -53,7 +56,7 @@ rm -f "$BUILD/$BASE"/*-bench-touch' EXIT
 # last, so that the rebuilds of part 2 start from it.
 "$S/tree.sh" "$BASE"
 [ "$(tgit rev-parse -q --verify "reverted~$nrev" || true)" = "$(tgit rev-parse series)" ] ||
-	die "build/$BASE/src: branch reverted is not series + tests/revert/$BASE: run make tree BASE=$BASE"
+	die "build/$BASE/src: branch reverted is not series + tests/revert/$BASE + tests/simcc: run make tree BASE=$BASE"
 for branch in reverted series; do
 	"$S/build.sh" "$BASE" "$branch"
 done
@@ -64,9 +67,9 @@ if ! cmp -s "$BUILD/$BASE/config-series" "$BUILD/$BASE/config-reverted"; then
 	cfgs="build/$BASE/config-series and config-reverted DIFFER (<series, >reverted): $(diff "$BUILD/$BASE/config-series" \
 		"$BUILD/$BASE/config-reverted" | sed -n 's/^\([<>]\) /\1/p' | tr '\n' ' ')"
 fi
-tests="the kselftests (devmem_test-series, -reverted) are identical"
-cmp -s "$BUILD/$BASE/devmem_test-series" "$BUILD/$BASE/devmem_test-reverted" 2>/dev/null ||
-	tests="the kselftests (devmem_test-series, -reverted) differ"
+tests="the kselftests (kselftest-series/, -reverted/) are identical"
+diff -r "$BUILD/$BASE/kselftest-series" "$BUILD/$BASE/kselftest-reverted" >/dev/null 2>&1 ||
+	tests="the kselftests (kselftest-series/, -reverted/) differ"
 
 # The bench boots: per boot, kernel, operation and round the figures of
 # devmem-bench (ns mean min median), and its paths (COUNT:CALLS ...).
@@ -99,7 +102,7 @@ done
 echo
 echo "The cost of the fix on $BASE, in guest instructions per call"
 printf '  series    %s (patches/%s: %s patches)\n' "$(tgit rev-parse --short series)" \
-	"$BASE" "$(series_patches | wc -l)"
+	"$BASE" "$(series_patches "$PATCHDIR" | wc -l)"
 printf '  reverted  %s = series + %s\n' "$(tgit rev-parse --short reverted)" \
 	"$(for p in $reverts; do printf "%s\n" "${p#"$TOP"/}"; done | paste -sd" ")"
 echo "  built by scripts/build.sh; $cfgs; $tests"

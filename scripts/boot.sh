@@ -2,14 +2,19 @@
 # boot.sh BASE BRANCH [lockdown]: boot build/BASE/bzImage-BRANCH under QEMU
 # (TCG) with an initramfs whose /init is tests/guest/devmem-init.c, and save
 # the console to build/BASE/logs/boot-BRANCH.log. The built-in KUnit suites
-# run during boot, the series' kselftest (build/BASE/devmem_test-BRANCH,
+# run during boot, the series' kselftest programs (build/BASE/kselftest-BRANCH/,
 # made by build.sh) after it, as root and as an unprivileged user, then
 # tests/bench/devmem-bench with BENCH=ITERATIONS,ROUNDS (default 20,1: a
 # smoke run, so that it cannot rot); the guest powers itself off. The
 # kernel's config is in the initramfs as /boot/config-RELEASE, where the
 # kselftest looks for it. With "lockdown" the guest boots with
 # lockdown=integrity instead, without the bench, and the console goes to
-# boot-BRANCH-lockdown.log.
+# boot-BRANCH-lockdown.log; with "simcc", with devmem_simulate_cc (the
+# harness's tests/simcc patch makes mem.c see a confidential guest) and
+# DEVMEM_TEST_CC=1 for the kselftest, to boot-BRANCH-simcc.log; with
+# "sentinel", init plants a pattern in low RAM through /dev/mem before the
+# kselftest and checks it after (for BRANCH-nostrict, the kernel without
+# STRICT_DEVMEM), to boot-BRANCH-sentinel.log.
 # Fails when the guest does not finish: a timeout or a missing end marker.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
@@ -18,8 +23,13 @@ branch=$2 variant=${3:-}
 timeout=${BOOT_TIMEOUT:-300}
 case $variant in
 lockdown) append="lockdown=integrity" ;;
+# tests/simcc: mem.c sees a confidential guest; the kselftest is told so.
+simcc) append="devmem_simulate_cc DEVMEM_TEST_CC=1" ;;
+# init plants a pattern in low RAM before the kselftest and checks it after
+# (for the kernel without STRICT_DEVMEM, where /dev/mem can write it).
+sentinel) append="devmem_sentinel=1" ;;
 '') append="devmem_bench=${BENCH:-20,1}" ;;
-*) die "boot.sh: the variant is 'lockdown' or none, not '$variant'" ;;
+*) die "boot.sh: the variant is 'lockdown', 'simcc', 'sentinel' or none, not '$variant'" ;;
 esac
 log=$LOGS/boot-$branch${variant:+-$variant}.log
 what="$BASE boot ($branch${variant:+, $variant})"
@@ -50,11 +60,14 @@ dir /boot 0755 0 0
 file /init $initdir/devmem-init 0755 0 0
 file /bench $initdir/devmem-bench 0755 0 0
 LIST
-rm -f "$initdir/devmem_test" "$initdir/config"
-test=$BUILD/$BASE/devmem_test-$branch
-if [ -f "$test" ]; then
-	cp "$test" "$initdir/devmem_test"
-	echo "file /devmem_test $initdir/devmem_test 0755 0 0" >>"$initdir/cpio.list"
+rm -rf "$initdir/kselftest" "$initdir/config"
+tests=$BUILD/$BASE/kselftest-$branch
+if [ -d "$tests" ]; then
+	cp -r "$tests" "$initdir/kselftest"
+	echo "dir /kselftest 0755 0 0" >>"$initdir/cpio.list"
+	for t in "$initdir"/kselftest/*; do
+		echo "file /kselftest/${t##*/} $t 0755 0 0" >>"$initdir/cpio.list"
+	done
 fi
 release=$BUILD/$BASE/release-$branch
 if [ -f "$release" ]; then
@@ -62,7 +75,7 @@ if [ -f "$release" ]; then
 	echo "file /boot/config-$(cat "$release") $initdir/config 0644 0 0" >>"$initdir/cpio.list"
 fi
 # 6.1's gen_init_cpio -t does not apply to files: touch them too.
-touch -c -d "@$epoch" "$initdir"/devmem-init "$initdir"/devmem-bench "$initdir"/devmem_test \
+touch -c -d "@$epoch" "$initdir"/devmem-init "$initdir"/devmem-bench "$initdir"/kselftest/* \
 	"$initdir"/config
 "$OBJ/usr/gen_init_cpio" -t "$epoch" "$initdir/cpio.list" >"$initdir/initramfs.cpio"
 

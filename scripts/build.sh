@@ -10,7 +10,16 @@
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
-branch=$2
+branch=$2 variant=${3:-}
+# With "nostrict", the kernel is built without STRICT_DEVMEM
+# (configs/nostrict.config) in an object folder of its own, and what it
+# makes is named BRANCH-nostrict.
+out=$branch
+if [ "$variant" = nostrict ]; then
+	OBJ=$OBJ-nostrict out=$branch-nostrict
+elif [ -n "$variant" ]; then
+	die "build.sh: the variant is 'nostrict' or none, not '$variant'"
+fi
 
 require_clean_tree
 tgit checkout -q "$branch"
@@ -18,7 +27,7 @@ mkdir -p "$OBJ"
 
 # The config, written only when it changed so that make rebuilds nothing
 # it does not have to.
-cfg=$BUILD/$BASE/config
+cfg=$BUILD/$BASE/config${variant:+-$variant}
 
 mkdir -p "$cfg"
 kmake -s O="$cfg" tinyconfig >"$LOGS/config.log" 2>&1 ||
@@ -28,6 +37,7 @@ kmake -s O="$cfg" tinyconfig >"$LOGS/config.log" 2>&1 ||
 set -- "$TOP/configs/guest.config"
 [ ! -f "$SRC/tools/testing/selftests/devmem/config" ] ||
 	set -- "$@" "$SRC/tools/testing/selftests/devmem/config"
+[ -z "$variant" ] || set -- "$@" "$TOP/configs/$variant.config"
 "$SRC/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" \
 	"$@" >>"$LOGS/config.log" 2>&1 ||
 	die "$BASE config: merge_config.sh failed (see $LOGS/config.log)"
@@ -36,8 +46,13 @@ kmake -s O="$cfg" olddefconfig >>"$LOGS/config.log" 2>&1 ||
 # Every option the fragment asks for must survive olddefconfig, unless
 # this tree does not have it at all (the KUnit option, before the patch
 # that adds it, when bisecting).
-missing=$(cat "$@" | grep '^CONFIG_' | while read -r want; do
+# (A later fragment overrides an earlier one: nostrict.config turns off what
+# guest.config turns on.)
+missing=$(cat "$@" | sed -n 's/^\(CONFIG_[A-Z0-9_]*=.*\)/\1/p; s/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1=n/p' |
+	awk -F= '{ v[$1] = $0; if (!($1 in seen)) { seen[$1] = 1; o[++n] = $1 } }
+		END { for (i = 1; i <= n; i++) print v[o[i]] }' | while read -r want; do
 	grep -qx "$want" "$cfg/.config" && continue
+	[ "${want#*=}" = n ] && ! grep -q "^${want%=n}=" "$cfg/.config" && continue
 	opt=${want%%=*}
 	tgit grep -q "^config ${opt#CONFIG_}\$" -- '*Kconfig*' || continue
 	printf ' %s' "$want"
@@ -47,29 +62,34 @@ if ! cmp -s "$cfg/.config" "$OBJ/.config"; then
 	cp "$cfg/.config" "$OBJ/.config"
 fi
 
-say "$BASE build ($branch): make bzImage (log: ${LOGS#"$TOP"/}/build-$branch.log)"
-if ! kmake olddefconfig bzImage >"$LOGS/build-$branch.log" 2>&1; then
-	tail -n 20 "$LOGS/build-$branch.log" >&2
-	die "$BASE build ($branch): make bzImage failed (see $LOGS/build-$branch.log)"
+say "$BASE build ($out): make bzImage (log: ${LOGS#"$TOP"/}/build-$out.log)"
+if ! kmake olddefconfig bzImage >"$LOGS/build-$out.log" 2>&1; then
+	tail -n 20 "$LOGS/build-$out.log" >&2
+	die "$BASE build ($out): make bzImage failed (see $LOGS/build-$out.log)"
 fi
-cp "$OBJ/arch/x86/boot/bzImage" "$BUILD/$BASE/bzImage-$branch"
-cp "$OBJ/.config" "$BUILD/$BASE/config-$branch"
-cp "$OBJ/include/config/kernel.release" "$BUILD/$BASE/release-$branch"
+cp "$OBJ/arch/x86/boot/bzImage" "$BUILD/$BASE/bzImage-$out"
+cp "$OBJ/.config" "$BUILD/$BASE/config-$out"
+cp "$OBJ/include/config/kernel.release" "$BUILD/$BASE/release-$out"
 
-# The series' kselftest, where this revision has it, built as a kernel
-# developer builds it (make -C tools/testing/selftests, against the tree's
-# own uAPI headers), static: the guest has no libc. It may not warn.
-test=$BUILD/$BASE/devmem_test-$branch
-rm -f "$test"
+# The series' kselftest programs, where this revision has them, built as a
+# kernel developer builds them (make -C tools/testing/selftests, against the
+# tree's own uAPI headers), static: the guest has no libc. They may not warn.
+tests=$BUILD/$BASE/kselftest-$out
+rm -rf "$tests"
 [ -d "$SRC/tools/testing/selftests/devmem" ] || exit 0
-log=$LOGS/kselftest-$branch.log
-say "$BASE build ($branch): make -C tools/testing/selftests TARGETS=devmem (log: ${log#"$TOP"/})"
+log=$LOGS/kselftest-$out.log
+say "$BASE build ($out): make -C tools/testing/selftests TARGETS=devmem (log: ${log#"$TOP"/})"
 if ! { kmake headers && make -C "$SRC/tools/testing/selftests" O="$OBJ" \
 	TARGETS=devmem LDFLAGS=-static; } >"$log" 2>&1; then
 	tail -n 20 "$log" >&2
-	die "$BASE build ($branch): the kselftest did not build (see $log)"
+	die "$BASE build ($out): the kselftest did not build (see $log)"
 fi
 if grep -i 'warning:' "$log" >&2; then
-	die "$BASE build ($branch): the kselftest builds with warnings (see $log)"
+	die "$BASE build ($out): the kselftest builds with warnings (see $log)"
 fi
-cp "$OBJ/kselftest/devmem/devmem_test" "$test"
+mkdir -p "$tests"
+# shellcheck disable=SC2013 # program names, one word each
+for t in $(sed -n 's/^TEST_GEN_PROGS *+\{0,1\}:\{0,1\}= *//p' "$SRC/tools/testing/selftests/devmem/Makefile"); do
+	[ ! -f "$OBJ/kselftest/devmem/$t" ] || cp "$OBJ/kselftest/devmem/$t" "$tests/"
+done
+[ -n "$(ls "$tests")" ] || die "$BASE build ($out): the kselftest built no program"

@@ -1,9 +1,11 @@
 #!/bin/sh
-# results.sh BASE BRANCH pass|prefix|revert|lockdown [show]: read
-# build/BASE/logs/boot-BRANCH.log (boot-BRANCH-lockdown.log for lockdown),
-# write the KUnit KTAP and the TAP of the kselftest's two runs it holds to
-# logs/{kunit,userspace,nobody}-BRANCH.ktap, parse each with the kernel's
-# kunit.py, and judge the run:
+# results.sh BASE BRANCH pass|prefix|revert|lockdown|simcc|simcc-revert|nostrict
+# [show]:
+# read build/BASE/logs/boot-BRANCH.log (boot-BRANCH-lockdown.log for
+# lockdown, boot-BRANCH-simcc.log for simcc and simcc-revert), write the
+# KUnit KTAP and the TAP of each kselftest program's two runs it holds to
+# logs/kunit-BRANCH.ktap and logs/{root,nobody}-PROGRAM-BRANCH.ktap, parse
+# each with the kernel's kunit.py, and judge the run:
 #   pass    every KUnit case and every kselftest case run as root passed;
 #           run unprivileged, the kselftest failed nothing and skipped
 #           with reasons (see "closed" below)
@@ -16,19 +18,33 @@
 #           names ("kunit: CASE" or "kselftest: CASE", one a line)
 #   lockdown  booted with lockdown=integrity: no KUnit case failed, and the
 #           kselftest, as root and unprivileged, is "closed"
+#   simcc   booted as a simulated confidential guest (tests/simcc): no
+#           KUnit case failed, every case of open_test run as root passed
+#           (both devices refused), the other programs are "closed" for
+#           the confidential guest, and unprivileged every program is
+#           "closed"
+#   simcc-revert  the same boot without the fix: open_test run as root
+#           must fail for each device
+#   nostrict  BRANCH built without STRICT_DEVMEM, booted with the sentinel:
+#           no case failed, every skip gives its reason, devmem_test skips
+#           for STRICT_DEVMEM, the kernel logged no oops or warning, and the
+#           pattern init planted in low RAM is unchanged
 # closed: no case failed, every skip gives its reason, and some reason
-# names what closed /dev/mem (lockdown; a capability or the file's mode).
+# names what closed /dev/mem (lockdown; a capability or the file's mode;
+# the confidential guest).
 # "show" prints kunit.py's report; otherwise a one-line summary.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
 branch=$2 expect=$3 show=${4:-}
 v=""
-[ "$expect" != lockdown ] || v=-lockdown
+case $expect in
+lockdown) v=-lockdown ;;
+simcc*) v=-simcc ;;
+nostrict) v=-sentinel ;;
+esac
 log=$LOGS/boot-$branch$v.log
 kunit=$LOGS/kunit-$branch$v.ktap
-user=$LOGS/userspace-$branch$v.ktap
-nobody=$LOGS/nobody-$branch$v.ktap
 [ -f "$log" ] || die "$log is missing: boot the guest first"
 
 # tap MARKER: the TAP between "MARKER: start" and "MARKER: end" in the log.
@@ -42,9 +58,14 @@ tap() {
 		     /^ok [0-9]+ # SKIP/ { $2 = $2 " " name }
 		     { print }'
 }
-sed -n '/^KTAP version/,$p' "$log" | sed '/^devmem-userspace: start/,$d' >"$kunit"
-tap devmem-userspace >"$user"
-tap devmem-userspace-nobody >"$nobody"
+sed -n '/^KTAP version/,$p' "$log" | sed '/^devmem-\(root\|nobody\|userspace\)/,$d' >"$kunit"
+# The kselftest programs that ran, and their TAP as root and unprivileged.
+progs=$(sed -n 's/^devmem-root-\([^:]*\): start.*/\1/p' "$log" | sort -u)
+for t in $progs; do
+	for who in root nobody; do
+		tap "devmem-$who-$t" >"$LOGS/$who-$t-$branch$v.ktap"
+	done
+done
 if [ "$expect" = prefix ] &&
    ! grep -q '^CONFIG_DEVMEM_KUNIT_TEST=y' "$BUILD/$BASE/config-$branch"; then
 	# Before the patch that adds the suite, there is no suite to run.
@@ -55,8 +76,8 @@ fi
 if [ "$expect" = prefix ] && grep -q '^devmem-userspace: no kselftest' "$log"; then
 	# Before the patch that adds the kselftest, there is none to run.
 	nouser=1
-elif [ ! -s "$user" ]; then
-	die "$BASE $branch: no kselftest TAP in $log (see the lines around devmem-userspace:)"
+elif [ -z "$progs" ]; then
+	die "$BASE $branch: no kselftest TAP in $log (see the lines around devmem-root-)"
 fi
 
 # parse NAME FILE: kunit.py's report in FILE.txt; sets rc_NAME and sum_NAME.
@@ -74,18 +95,22 @@ if [ -n "${nokunit:-}" ]; then
 else
 	parse kunit "$kunit"
 fi
-if [ -n "${nouser:-}" ]; then
-	rc_user=0 sum_user="no kselftest yet"
-	: >"$user.txt"
-else
-	parse user "$user"
-	[ -s "$nobody" ] || die "$BASE $branch: no TAP of the unprivileged kselftest run in $log"
-	parse nobody "$nobody"
-fi
 # shellcheck disable=SC2154 # set by parse
-summary="KUnit: $sum_kunit; kselftest: $sum_user"
-# shellcheck disable=SC2154
-[ -n "${nouser:-}" ] || summary="$summary; unprivileged: $sum_nobody"
+summary="KUnit: $sum_kunit"
+[ -z "${nouser:-}" ] || summary="$summary; no kselftest yet"
+rc_root=0
+for t in $progs; do
+	for who in root nobody; do
+		f=$LOGS/$who-$t-$branch$v.ktap
+		[ -s "$f" ] || die "$BASE $branch: no TAP of $t run as $who in $log"
+		parse one "$f"
+		# shellcheck disable=SC2154 # set by parse
+		[ "$who" = nobody ] || [ "$rc_one" = 0 ] || rc_root=1
+		# shellcheck disable=SC2154
+		summary="$summary; $t${who#root}: $sum_one"
+	done
+done
+summary=$(echo "$summary" | sed 's/nobody:/ unprivileged:/g')
 
 # what kunit.py's report says of a case that did not pass
 broken='\[FAILED\]\|\[CRASHED\]\|ERROR'
@@ -111,27 +136,48 @@ failed_case() {
 	grep -qx "\[FAILED\] $2" "$1.txt"
 }
 
+# roots, nobodies: the reports of every program's runs.
+roots="" nobodies=""
+for t in $progs; do
+	roots="$roots $LOGS/root-$t-$branch$v.ktap"
+	nobodies="$nobodies $LOGS/nobody-$t-$branch$v.ktap"
+done
+
+# closed_all WHY FILE...: closed for each FILE; prints what is wrong.
+closed_all() {
+	why=$1
+	shift
+	for f in "$@"; do
+		closed "${f##*/}" "$f" "$why"
+	done
+}
+
 unpriv="CAP_SYS_RAWIO\\|the file's mode"
+cc="DEVMEM_TEST_CC\\|confidential"
 case $expect in
 pass|prefix)
 	# kunit.py counts a skipped case as a success; here it is not.
-	if grep -q '\[SKIPPED\]' "$kunit.txt" "$user.txt"; then
-		grep -h '\[SKIPPED\]' "$kunit.txt" "$user.txt" >&2
+	# shellcheck disable=SC2046,SC2086 # one word per file
+	if grep -q '\[SKIPPED\]' "$kunit.txt" $(for f in $roots; do echo "$f.txt"; done); then
+		# shellcheck disable=SC2046,SC2086
+		grep -h '\[SKIPPED\]' "$kunit.txt" $(for f in $roots; do echo "$f.txt"; done) >&2
 		echo "$summary (a skip is not a pass)"
 		exit 1
 	fi
-	bad=""
-	[ -n "${nouser:-}" ] || bad=$(closed nobody "$nobody" "$unpriv")
+	# shellcheck disable=SC2046,SC2086
+	bad=$(closed_all "$unpriv" $nobodies)
 	if [ -n "$bad" ]; then
-		grep -h "$broken" "$nobody.txt" >&2 || true
+		# shellcheck disable=SC2046,SC2086
+		grep -h "$broken" $(for f in $nobodies; do echo "$f.txt"; done) >&2 || true
 		echo "$summary ($bad)"
 		exit 1
 	fi
-	if [ "$rc_kunit" = 0 ] && [ "$rc_user" = 0 ]; then
+	if [ "$rc_kunit" = 0 ] && [ "$rc_root" = 0 ]; then
 		echo "$summary"
 		exit 0
 	fi
-	grep -h "$broken" "$kunit.txt" "$user.txt" >&2 || true
+	# shellcheck disable=SC2046,SC2086
+	grep -h "$broken" "$kunit.txt" $(for f in $roots; do echo "$f.txt"; done) >&2 || true
 	echo "$summary"
 	exit 1
 	;;
@@ -147,7 +193,13 @@ revert)
 		c=${line#*: }
 		case $line in
 		kunit:*) failed_case "$kunit" "$c" || missed="$missed KUnit '$c';" ;;
-		kselftest:*) failed_case "$user" "$c" || missed="$missed kselftest '$c';" ;;
+		kselftest:*)
+			hit=""
+			for f in $roots; do
+				! failed_case "$f" "$c" || hit=1
+			done
+			[ -n "$hit" ] || missed="$missed kselftest '$c';"
+			;;
 		*) die "$expect: '$line' is neither 'kunit: CASE' nor 'kselftest: CASE'" ;;
 		esac
 	done <"$LOGS/revert-expect"
@@ -159,18 +211,80 @@ revert)
 	exit 1
 	;;
 lockdown)
-	bad=$(closed user "$user" lockdown; closed nobody "$nobody" "lockdown\\|$unpriv")
+	# shellcheck disable=SC2046,SC2086
+	bad=$(closed_all lockdown $roots; closed_all "lockdown\\|$unpriv" $nobodies)
 	# every KUnit case skips under lockdown, which kunit.py counts as failed
 	! grep -q "$broken" "$kunit.txt" || bad="KUnit: a case failed; $bad"
 	if [ -z "$bad" ]; then
 		echo "lockdown=integrity: $summary, skips with reasons"
 		exit 0
 	fi
-	grep -h "$broken" "$kunit.txt" "$user.txt" "$nobody.txt" >&2 || true
+	# shellcheck disable=SC2046,SC2086
+	grep -h "$broken" "$kunit.txt" $(for f in $roots $nobodies; do echo "$f.txt"; done) >&2 || true
 	echo "lockdown=integrity: $summary ($(echo "$bad" | paste -sd ';' -))" >&2
 	exit 1
 	;;
+simcc|simcc-revert)
+	open=$LOGS/root-open_test-$branch$v.ktap
+	[ -f "$open" ] || die "$BASE $branch: open_test did not run in $log"
+	if [ "$expect" = simcc-revert ]; then
+		missed=""
+		for dev in mem_rdonly mem_rdwr port_rdonly; do
+			failed_case "$open" "devmem_open.$dev.refused_only_in_cc_guest" ||
+				missed="$missed $dev;"
+		done
+		if [ -z "$missed" ]; then
+			echo "simulated confidential guest without the fixes: open_test fails (as expected)"
+			exit 0
+		fi
+		echo "simulated confidential guest without the fixes, open_test still passed:$missed ($summary)" >&2
+		exit 1
+	fi
+	bad=""
+	grep -q '^ok [0-9]* devmem_open' "$open" && ! grep -q '^not ok\|# SKIP' "$open" ||
+		bad="open_test as root: not every case passed"
+	# shellcheck disable=SC2046,SC2086
+	bad="$bad$(closed_all "$cc" $(echo "$roots" | tr ' ' '\n' | grep -v '/root-open_test-'))"
+	# shellcheck disable=SC2046,SC2086
+	bad="$bad$(closed_all "$unpriv" $nobodies)"
+	! grep -q "$broken" "$kunit.txt" || bad="KUnit: a case failed; $bad"
+	if [ -z "$bad" ]; then
+		echo "simulated confidential guest: $summary; root is refused both devices"
+		exit 0
+	fi
+	# shellcheck disable=SC2046,SC2086
+	grep -h "$broken" "$kunit.txt" $(for f in $roots $nobodies; do echo "$f.txt"; done) >&2 || true
+	echo "simulated confidential guest: $summary ($(echo "$bad" | paste -sd ';' -))" >&2
+	exit 1
+	;;
+nostrict)
+	bad=""
+	for f in $roots $nobodies; do
+		if grep -q '^not ok' "$f" || grep -q "$broken" "$f.txt"; then
+			bad="$bad ${f##*/}: a case failed;"
+		elif grep -qE '^ok [0-9]+ .*# SKIP *$' "$f"; then
+			bad="$bad ${f##*/}: a skip without a reason;"
+		fi
+	done
+	semantics=$LOGS/root-devmem_test-$branch$v.ktap
+	[ ! -f "$semantics" ] || grep -q '# SKIP.*STRICT_DEVMEM' "$semantics" ||
+		bad="$bad devmem_test did not skip for STRICT_DEVMEM=n;"
+	! grep -q "$broken" "$kunit.txt" || bad="$bad KUnit: a case failed;"
+	oops=$(grep -m1 'Oops\|BUG:\|WARNING:\|general protection' "$log" || true)
+	[ -z "$oops" ] || bad="$bad the kernel said: $oops;"
+	sentinel=$(sed -n 's/^devmem-sentinel: //p' "$log")
+	case $sentinel in
+	unchanged*) ;;
+	*) bad="$bad sentinel: ${sentinel:-no report};" ;;
+	esac
+	if [ -z "$bad" ]; then
+		echo "STRICT_DEVMEM=n: $summary; low RAM $sentinel, no oops"
+		exit 0
+	fi
+	echo "STRICT_DEVMEM=n: $summary ($bad)" >&2
+	exit 1
+	;;
 *)
-	die "results.sh: expect 'pass', 'prefix', 'revert' or 'lockdown', not '$expect'"
+	die "results.sh: expect 'pass', 'prefix', 'revert', 'lockdown', 'simcc', 'simcc-revert' or 'nostrict', not '$expect'"
 	;;
 esac
