@@ -6,8 +6,9 @@
 #   check  every test on every base: the lint of the patches, the Kconfig
 #          matrix, the touched objects on Debian's config, arm64 and um
 #          (W=1, sparse), the guest boot (KUnit; the kselftest as root and
-#          unprivileged), the kselftest under lockdown=integrity, the revert
-#          check (the same tests without the fixes must fail), every prefix
+#          unprivileged), the kselftest under lockdown=integrity and in a
+#          simulated confidential guest (tests/simcc), the revert check (the
+#          same tests without the fix must fail), every prefix
 #          of the series (bisect), the suite under kunit.py (UML, x86_64),
 #          and the series as one mbox.
 # Each step prints progress; the run ends with a table (base, step, result,
@@ -72,12 +73,12 @@ step() {
 tree_inputs() {
 	case $1 in
 	kconfig)
-		for b in base series reverted; do
+		for b in base series; do
 			tgit ls-tree -r "$b" | grep 'Kconfig'
 		done
 		;;
 	*)
-		tgit rev-parse base series reverted
+		tgit rev-parse base series reverted simcc
 		;;
 	esac
 }
@@ -111,7 +112,7 @@ skip() {
 # skip_rest STEP: every step of this base after STEP could not run.
 skip_rest() {
 	steps="deps tree guest"
-	[ "$mode" = main ] || steps="deps tree lint kconfig objects guest revert bisect kunit mbox"
+	[ "$mode" = main ] || steps="deps tree lint kconfig objects guest lockdown simcc nostrict revert bisect kunit mbox"
 	on=""
 	for s in $steps; do
 		[ -z "$on" ] || skip "$s" "the $1 step failed"
@@ -138,13 +139,33 @@ lockdown() {
 	"$S/boot.sh" "$BASE" series lockdown && "$S/results.sh" "$BASE" series lockdown
 }
 
+# The series in a simulated confidential guest (tests/simcc): root is
+# refused both devices.
+simcc() {
+	"$S/build.sh" "$BASE" simcc && "$S/boot.sh" "$BASE" simcc simcc &&
+		"$S/results.sh" "$BASE" simcc simcc
+}
+
+# The tests on a kernel without STRICT_DEVMEM, the kind they must be
+# harmless on: nothing fails or oopses, and a pattern init plants in low
+# RAM before them is unchanged after.
+nostrict() {
+	"$S/build.sh" "$BASE" series nostrict &&
+		"$S/boot.sh" "$BASE" series-nostrict sentinel &&
+		"$S/results.sh" "$BASE" series-nostrict nostrict
+}
+
+# Without the fix (tests/revert/BASE, with tests/simcc): the KUnit cases of
+# a simulated confidential guest fail in a plain boot, and open_test fails
+# in a simulated confidential guest.
 revert() {
-	rc=0 tests="" kconfig=""
-	tests=$(guest reverted revert) && kconfig=$("$S/kconfig.sh" "$BASE" reverted revert) || rc=$?
+	rc=0 plain="" sim=""
+	plain=$(guest reverted revert) &&
+		sim=$("$S/boot.sh" "$BASE" reverted simcc && "$S/results.sh" "$BASE" reverted simcc-revert) || rc=$?
 	tgit checkout -q series
 	# On failure, the table says which half did not fail as it must.
-	[ "$rc" = 0 ] || { echo "${tests}${kconfig:+; Kconfig: $kconfig}"; return "$rc"; }
-	echo "without the fixes: ${tests#without the fixes: }; Kconfig: ${kconfig#without the fix: }"
+	[ "$rc" = 0 ] || { echo "${plain}${sim:+; $sim}"; return "$rc"; }
+	echo "$plain; $sim"
 }
 
 BASE=all
@@ -173,13 +194,17 @@ for BASE in "$@"; do
 		;;
 	check)
 		step lint "$S/lint.sh" "$BASE" || true
-		cstep kconfig "$S/kconfig.sh" "$BASE" series pass || true
+		cstep kconfig "$S/kconfig.sh" "$BASE" || true
 		cstep objects "$S/objects.sh" "$BASE" || true
 		if step guest guest series pass; then
 			step lockdown lockdown || true
+			step simcc simcc || true
+			step nostrict nostrict || true
 			step revert revert || true
 		else
 			skip lockdown "the guest step failed"
+			skip simcc "the guest step failed"
+			skip nostrict "the guest step failed"
 			skip revert "the guest step failed"
 		fi
 		cstep bisect "$S/bisect.sh" "$BASE" || true
