@@ -10,7 +10,8 @@
 # See README.md for the rest.
 
 BASE ?=
-BASES := $(patsubst patches/%/series,%,$(wildcard patches/*/series))
+# A folder whose base file says on= is a series stacked on another base.
+BASES := $(shell for d in patches/*/; do [ -f "$$d/series" ] && ! grep -q '^on=' "$$d/base" && basename "$$d"; done)
 DEFAULT_BASE := mainline
 
 .PHONY: all main check bench deps tree refresh rebase mbox report clean help

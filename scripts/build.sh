@@ -4,7 +4,7 @@
 # config made by tinyconfig + configs/guest.config + the config fragment of
 # the series' kselftest where BRANCH has it, as make kselftest-merge does
 # (merge_config.sh), and
-# the kselftest tools/testing/selftests/devmem where BRANCH has it. One
+# the kselftest tools/testing/selftests/dev_mem where BRANCH has it. One
 # object folder serves both branches: switching rebuilds only what the
 # revert touches.
 set -eu
@@ -35,8 +35,8 @@ kmake -s O="$cfg" tinyconfig >"$LOGS/config.log" 2>&1 ||
 # The kselftest's own fragment lists what its cases need (IO_STRICT_DEVMEM
 # for the claimed ranges, which a stable backport does not select).
 set -- "$TOP/configs/guest.config"
-[ ! -f "$SRC/tools/testing/selftests/devmem/config" ] ||
-	set -- "$@" "$SRC/tools/testing/selftests/devmem/config"
+[ ! -f "$SRC/tools/testing/selftests/dev_mem/config" ] ||
+	set -- "$@" "$SRC/tools/testing/selftests/dev_mem/config"
 [ -z "$variant" ] || set -- "$@" "$TOP/configs/$variant.config"
 "$SRC/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" \
 	"$@" >>"$LOGS/config.log" 2>&1 ||
@@ -76,11 +76,11 @@ cp "$OBJ/include/config/kernel.release" "$BUILD/$BASE/release-$out"
 # tree's own uAPI headers), static: the guest has no libc. They may not warn.
 tests=$BUILD/$BASE/kselftest-$out
 rm -rf "$tests"
-[ -d "$SRC/tools/testing/selftests/devmem" ] || exit 0
+[ -d "$SRC/tools/testing/selftests/dev_mem" ] || exit 0
 log=$LOGS/kselftest-$out.log
-say "$BASE build ($out): make -C tools/testing/selftests TARGETS=devmem (log: ${log#"$TOP"/})"
+say "$BASE build ($out): make -C tools/testing/selftests TARGETS=dev_mem (log: ${log#"$TOP"/})"
 if ! { kmake headers && make -C "$SRC/tools/testing/selftests" O="$OBJ" \
-	TARGETS=devmem LDFLAGS=-static; } >"$log" 2>&1; then
+	TARGETS=dev_mem LDFLAGS=-static; } >"$log" 2>&1; then
 	tail -n 20 "$log" >&2
 	die "$BASE build ($out): the kselftest did not build (see $log)"
 fi
@@ -89,7 +89,7 @@ if grep -i 'warning:' "$log" >&2; then
 fi
 mkdir -p "$tests"
 # shellcheck disable=SC2013 # program names, one word each
-for t in $(sed -n 's/^TEST_GEN_PROGS *+\{0,1\}:\{0,1\}= *//p' "$SRC/tools/testing/selftests/devmem/Makefile"); do
-	[ ! -f "$OBJ/kselftest/devmem/$t" ] || cp "$OBJ/kselftest/devmem/$t" "$tests/"
+for t in $(sed -n 's/^TEST_GEN_PROGS *+\{0,1\}:\{0,1\}= *//p' "$SRC/tools/testing/selftests/dev_mem/Makefile"); do
+	[ ! -f "$OBJ/kselftest/dev_mem/$t" ] || cp "$OBJ/kselftest/dev_mem/$t" "$tests/"
 done
 [ -n "$(ls "$tests")" ] || die "$BASE build ($out): the kselftest built no program"

@@ -2,7 +2,9 @@
 # lint.sh BASE: the patches of BASE and of the series stacked on it, as a
 # maintainer would check them:
 #  - scripts/checkpatch.pl --strict reports nothing on any patch;
-#  - the Cc: trailers of each patch name exactly what
+#  - the Cc: trailers of each patch name exactly what (for a stable
+#    backport: exactly the Cc: of the mainline patch it backports, whose
+#    trailers it carries unchanged; otherwise)
 #    scripts/get_maintainer.pl (base tree, no git history) reports for the
 #    files it touches, plus stable@ on a patch with Fixes:, plus what it
 #    reports for the files that the folder's cc-also names for the patch
@@ -27,6 +29,13 @@ bad=0
 fail() {
 	echo "${d##*/}/$p: $*" >&2
 	bad=$((bad + 1))
+}
+
+# subject_of PATCH: its subject without the [PATCH ...] prefix, unfolded.
+subject_of() {
+	awk '/^Subject: / { s = $0; sub(/^Subject: \[[^]]*\] /, "", s); on = 1; next }
+		on && /^[ \t]/ { sub(/^[ \t]+/, " "); s = s $0; next }
+		on { print s; exit }' "$1"
 }
 
 # doc_check FILE: what docutils (.rst, warnings as errors; make htmldocs
@@ -79,6 +88,19 @@ for p in $(series_patches "$d"); do
 	want=$(sort -u "$LOGS/get_maintainer.out")
 	if grep -q '^Fixes: ' "$f"; then
 		want=$(printf '%s\nstable@vger.kernel.org\n' "$want" | sort)
+	fi
+	# A stable backport carries the mainline patch's trailers unchanged:
+	# its Cc: are the mainline patch's, whom this tree's MAINTAINERS names
+	# or not.
+	if grep -q '^\[ Backport of patch [0-9]*/[0-9]* of the mainline series' "$f"; then
+		orig=$(for m in "$TOP"/patches/mainline/0*.patch; do
+			[ "$(subject_of "$m")" != "$(subject_of "$f")" ] || echo "$m"
+		done | head -n 1)
+		if [ -n "$orig" ]; then
+			want=$(sed -n '/^---$/q; s/^Cc: //p' "$orig" | sort)
+		else
+			fail "a backport, but no patch of patches/mainline has its subject"
+		fi
 	fi
 	have=$(sed -n '/^---$/q; s/^Cc: //p' "$f" | sort)
 	extra=$(printf '%s\n' "$have" | grep -vxF "$want" || true)

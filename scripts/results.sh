@@ -25,13 +25,16 @@
 #           "closed"
 #   simcc-revert  the same boot without the fix: open_test run as root
 #           must fail for each device
-#   nostrict  BRANCH built without STRICT_DEVMEM, booted with the sentinel:
+#   nostrict  BRANCH (simcc: the series with tests/simcc, not simulating)
+#           built without STRICT_DEVMEM, booted with the sentinel:
 #           no case failed, every skip gives its reason, devmem_test skips
 #           for STRICT_DEVMEM, the kernel logged no oops or warning, and the
 #           pattern init planted in low RAM is unchanged
 # closed: no case failed, every skip gives its reason, and some reason
 # names what closed /dev/mem (lockdown; a capability or the file's mode;
 # the confidential guest).
+# In every mode, a kernel with tests/simcc must log no write(2) to /dev/mem
+# or /dev/port by a test.
 # "show" prints kunit.py's report; otherwise a one-line summary.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
@@ -135,6 +138,22 @@ closed() {
 failed_case() {
 	grep -qx "\[FAILED\] $2" "$1.txt"
 }
+
+# A kernel with tests/simcc logs every write(2) to /dev/mem and /dev/port:
+# a test may write neither (init's own pattern for the nostrict step is
+# not a test's).
+writes=$(tr -d '\r' <"$log" | grep 'devmem-cc: write(2)' | grep -v ' by init$' | head -n 1 || true)
+if [ -n "$writes" ]; then
+	echo "$BASE $branch: a test wrote to /dev/mem or /dev/port: $writes" >&2
+	echo "$summary (a test wrote: $writes)"
+	exit 1
+fi
+case $expect in
+simcc*)
+	grep -q 'devmem-cc: /dev/mem sees a confidential guest' "$log" ||
+		die "$BASE $branch: the kernel did not simulate a confidential guest (no devmem-cc line in $log): is tests/simcc applied?"
+	;;
+esac
 
 # roots, nobodies: the reports of every program's runs.
 roots="" nobodies=""
