@@ -102,12 +102,13 @@ for p in $(series_patches "$d"); do
 			[ "$(subject_of "$m")" != "$(subject_of "$f")" ] || echo "$m"
 		done | head -n 1)
 		if [ -n "$orig" ]; then
-			want=$(sed -n '/^---$/q; s/^Cc: //p' "$orig" | sort)
+			want=$(sed -n '/^---$/q; s/^Cc: //p' "$orig" | sed 's/ *#.*//' | sort)
 		else
 			fail "a backport, but no patch of patches/mainline has its subject"
 		fi
 	fi
-	have=$(sed -n '/^---$/q; s/^Cc: //p' "$f" | sort)
+	# "Cc: stable@vger.kernel.org # see patch description": the address
+	have=$(sed -n '/^---$/q; s/^Cc: //p' "$f" | sed 's/ *#.*//' | sort)
 	extra=$(printf '%s\n' "$have" | grep -vxF "$want" || true)
 	missing=$(printf '%s\n' "$want" | grep -vxF "$have" || true)
 	[ -z "$missing" ] || fail "Cc: missing $(echo "$missing" | tr '\n' ',' | sed 's/,$//')"
