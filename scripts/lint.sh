@@ -76,6 +76,16 @@ for p in $(series_patches "$d"); do
 		fail "checkpatch.pl --strict is not clean"
 	fi
 
+	# In a git tree whose history lacks the commits checkpatch skips the
+	# form check of every citation; outside any git tree (/) it checks the
+	# form ('commit <id> ("<subject>")') as a tree that has them would.
+	if ! (cd / && PATH=/usr/bin:$PATH "$SRC/scripts/checkpatch.pl" --no-tree --quiet \
+		--show-types --types GIT_COMMIT_ID "$f") >"$LOGS/checkpatch-ids.log" 2>&1 ||
+		[ -s "$LOGS/checkpatch-ids.log" ]; then
+		cat "$LOGS/checkpatch-ids.log" >&2
+		fail "checkpatch.pl: a commit is cited in another form than 'commit <id> (\"<subject>\")'"
+	fi
+
 	perl scripts/get_maintainer.pl --no-git --no-git-fallback \
 		--no-rolestats --no-tree "$f" >"$LOGS/get_maintainer.out" \
 		2>"$LOGS/get_maintainer.err" ||

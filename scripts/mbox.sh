@@ -36,7 +36,9 @@ for d in $(stack_dirs); do
 	tgit checkout -q series
 	tgit branch -q -D mbox-check
 	[ "$same" = "$want" ] || { echo "git am of $name.mbox gives another tree than patches/$name"; exit 1; }
-	out="$out${out:+; }$name: cover letter + $n patches"
+	what="$n patch$([ "$n" = 1 ] || echo es)"
+	[ ! -f "$d/0000-cover-letter.patch" ] || what="cover letter + $what"
+	out="$out${out:+; }$name: $what"
 	ref=$name
 done
 [ "${2:-}" != check ] || echo "$out, each one mbox; git am of each gives its series' tree"
