@@ -184,6 +184,21 @@ closed_all() {
 	done
 }
 
+# verdict WHAT NOTE: with $bad (what is wrong so far) and a failed KUnit
+# case, if any: "WHAT: summary NOTE" and success, or the cases that broke
+# and failure.
+verdict() {
+	! grep -q "$broken" "$kunit.txt" || bad="KUnit: a case failed; $bad"
+	if [ -z "$bad" ]; then
+		echo "$1: $summary$2"
+		exit 0
+	fi
+	# shellcheck disable=SC2046,SC2086
+	grep -h "$broken" "$kunit.txt" $(for f in $roots $nobodies; do echo "$f.txt"; done) >&2 || true
+	echo "$1: $summary ($(echo "$bad" | paste -sd ';' -))" >&2
+	exit 1
+}
+
 unpriv="CAP_SYS_RAWIO\\|the file's mode"
 cc="DEVMEM_TEST_CC\\|confidential"
 case $expect in
@@ -246,15 +261,7 @@ lockdown)
 	# shellcheck disable=SC2046,SC2086
 	bad=$(closed_all lockdown $roots; closed_all "lockdown\\|$unpriv" $nobodies)
 	# every KUnit case skips under lockdown, which kunit.py counts as failed
-	! grep -q "$broken" "$kunit.txt" || bad="KUnit: a case failed; $bad"
-	if [ -z "$bad" ]; then
-		echo "lockdown=integrity: $summary, skips with reasons"
-		exit 0
-	fi
-	# shellcheck disable=SC2046,SC2086
-	grep -h "$broken" "$kunit.txt" $(for f in $roots $nobodies; do echo "$f.txt"; done) >&2 || true
-	echo "lockdown=integrity: $summary ($(echo "$bad" | paste -sd ';' -))" >&2
-	exit 1
+	verdict "lockdown=integrity" ", skips with reasons"
 	;;
 simcc|simcc-revert)
 	open=$LOGS/root-open_test-$branch$v.ktap
@@ -283,15 +290,7 @@ simcc|simcc-revert)
 	bad="$bad$(closed_all "$cc" $(echo "$roots" | tr ' ' '\n' | grep -v '/root-open_test-'))"
 	# shellcheck disable=SC2046,SC2086
 	bad="$bad$(closed_all "$unpriv" $nobodies)"
-	! grep -q "$broken" "$kunit.txt" || bad="KUnit: a case failed; $bad"
-	if [ -z "$bad" ]; then
-		echo "simulated confidential guest: $summary; root is refused both devices"
-		exit 0
-	fi
-	# shellcheck disable=SC2046,SC2086
-	grep -h "$broken" "$kunit.txt" $(for f in $roots $nobodies; do echo "$f.txt"; done) >&2 || true
-	echo "simulated confidential guest: $summary ($(echo "$bad" | paste -sd ';' -))" >&2
-	exit 1
+	verdict "simulated confidential guest" "; root is refused both devices"
 	;;
 nostrict)
 	bad=""
