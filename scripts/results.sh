@@ -145,7 +145,7 @@ failed_case() {
 # The one write allowed is init's own pattern (nostrict), 16 bytes at the
 # address init reports.
 sentinel_write=$(sed -n 's/^devmem-sentinel: [a-z]* at \(0x[0-9a-f]*\).*/devmem-cc: write(2) of 16 bytes to \/dev\/mem at \1 by init/p' "$log" | tr -d '\r' | head -n 1)
-writes=$(tr -d '\r' <"$log" | sed -n 's/.*\(devmem-cc: write(2) .*\)/\1/p' |
+writes=$(tr -d '\r' <"$log" | sed -n 's/.*\(devmem-cc: write(2) of .*\)/\1/p' |
 	grep -vxF "${sentinel_write:-none}" | head -n 1 || true)
 if [ -n "$writes" ]; then
 	echo "$BASE $branch: a test wrote to /dev/mem or /dev/port: $writes" >&2
