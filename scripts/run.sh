@@ -6,11 +6,12 @@
 #   check  every test on every base: the lint of the patches, the Kconfig
 #          matrix, the touched objects on Debian's config, arm64 and um
 #          (W=1, sparse), the guest boot (KUnit; the kselftest as root and
-#          unprivileged), the kselftest under lockdown=integrity and in a
-#          simulated confidential guest (tests/simcc), the revert check (the
-#          same tests without the fix must fail), every prefix
-#          of the series (bisect), the suite under kunit.py (UML, x86_64),
-#          and the series as one mbox.
+#          unprivileged), the kselftest under lockdown=integrity, in a
+#          simulated confidential guest (tests/simcc) and on a kernel
+#          without STRICT_DEVMEM (nostrict), the revert check (the same
+#          tests without the fix must fail), every prefix of the stack
+#          (bisect), the suite under kunit.py (UML, x86_64), and each
+#          series folder as one mbox.
 # Each step prints progress; the run ends with a table (base, step, result,
 # time), build/results.tap (TAP), and "N passed, N failed".
 set -eu
