@@ -71,6 +71,13 @@ series_patches() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "${1:-$PATCHDIR}/series"
 }
 
+# subject_of PATCH: its subject without the [PATCH ...] prefix, unfolded.
+subject_of() {
+	awk '/^Subject: / { s = $0; sub(/^Subject: \[[^]]*\] /, "", s); on = 1; next }
+		on && /^[ \t]/ { sub(/^[ \t]+/, " "); s = s $0; next }
+		on { print s; exit }' "$1"
+}
+
 # The series folders of the base, in the order they are applied: its own,
 # then those its base file stacks on it (stack=: series of their own, for
 # other maintainers, that the harness tests on top). Each folder's last

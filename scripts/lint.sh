@@ -31,13 +31,6 @@ fail() {
 	bad=$((bad + 1))
 }
 
-# subject_of PATCH: its subject without the [PATCH ...] prefix, unfolded.
-subject_of() {
-	awk '/^Subject: / { s = $0; sub(/^Subject: \[[^]]*\] /, "", s); on = 1; next }
-		on && /^[ \t]/ { sub(/^[ \t]+/, " "); s = s $0; next }
-		on { print s; exit }' "$1"
-}
-
 # doc_check FILE: what docutils (.rst, warnings as errors; make htmldocs
 # is too heavy here) or scripts/kernel-doc -none (C) says about FILE, line
 # numbers and the file name taken out.

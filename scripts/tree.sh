@@ -116,9 +116,7 @@ for d in $(stack_dirs); do
 	[ -f "$d/0000-cover-letter.patch" ] || continue
 	{
 		# the subject, unfolded: format-patch wraps long ones
-		awk '/^Subject: / { s = $0; sub(/^Subject: \[[^]]*\] /, "", s); on = 1; next }
-			on && /^[ \t]/ { sub(/^[ \t]+/, " "); s = s $0; next }
-			on { print s; exit }' "$d/0000-cover-letter.patch"
+		subject_of "$d/0000-cover-letter.patch"
 		echo
 		sed -e '1,/^$/d' -e '/^[^ ].* ([0-9]*):$/,$d' "$d/0000-cover-letter.patch"
 	} >"$LOGS/cover-letter-$name.txt"
