@@ -175,6 +175,13 @@ for t in $progs; do
 	nobodies="$nobodies $LOGS/nobody-$t-$branch$v.ktap"
 done
 
+# reports FILE...: kunit.py's report of each TAP file.
+reports() {
+	for f in "$@"; do
+		echo "$f.txt"
+	done
+}
+
 # closed_all WHY FILE...: closed for each FILE; prints what is wrong.
 closed_all() {
 	why=$1
@@ -194,7 +201,7 @@ verdict() {
 		exit 0
 	fi
 	# shellcheck disable=SC2046,SC2086
-	grep -h "$broken" "$kunit.txt" $(for f in $roots $nobodies; do echo "$f.txt"; done) >&2 || true
+	grep -h "$broken" "$kunit.txt" $(reports $roots $nobodies) >&2 || true
 	echo "$1: $summary ($(echo "$bad" | paste -sd ';' -))" >&2
 	exit 1
 }
@@ -205,9 +212,9 @@ case $expect in
 pass|prefix)
 	# kunit.py counts a skipped case as a success; here it is not.
 	# shellcheck disable=SC2046,SC2086 # one word per file
-	if grep -q '\[SKIPPED\]' "$kunit.txt" $(for f in $roots; do echo "$f.txt"; done); then
+	if grep -q '\[SKIPPED\]' "$kunit.txt" $(reports $roots); then
 		# shellcheck disable=SC2046,SC2086
-		grep -h '\[SKIPPED\]' "$kunit.txt" $(for f in $roots; do echo "$f.txt"; done) >&2
+		grep -h '\[SKIPPED\]' "$kunit.txt" $(reports $roots) >&2
 		echo "$summary (a skip is not a pass)"
 		exit 1
 	fi
@@ -215,7 +222,7 @@ pass|prefix)
 	bad=$(closed_all "$unpriv" $nobodies)
 	if [ -n "$bad" ]; then
 		# shellcheck disable=SC2046,SC2086
-		grep -h "$broken" $(for f in $nobodies; do echo "$f.txt"; done) >&2 || true
+		grep -h "$broken" $(reports $nobodies) >&2 || true
 		echo "$summary ($bad)"
 		exit 1
 	fi
@@ -224,7 +231,7 @@ pass|prefix)
 		exit 0
 	fi
 	# shellcheck disable=SC2046,SC2086
-	grep -h "$broken" "$kunit.txt" $(for f in $roots; do echo "$f.txt"; done) >&2 || true
+	grep -h "$broken" "$kunit.txt" $(reports $roots) >&2 || true
 	echo "$summary"
 	exit 1
 	;;
