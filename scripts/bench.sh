@@ -58,7 +58,7 @@ rm -f "$BUILD/$BASE"/*-bench-touch' EXIT
 [ "$(tgit rev-parse -q --verify "reverted~$nrev" || true)" = "$(tgit rev-parse series)" ] ||
 	die "build/$BASE/src: branch reverted is not series + tests/revert/$BASE + tests/simcc: run make tree BASE=$BASE"
 for branch in reverted series; do
-	"$S/build.sh" "$BASE" "$branch"
+	"$S/build.sh" "$BASE" "$branch" >/dev/null
 done
 same=1
 cfgs="build/$BASE/config-series and config-reverted are identical"
@@ -275,7 +275,7 @@ while [ "$j" -le "$rebuilds" ]; do
 	echo "/* bench: one-line change $j */" >>"$SRC/drivers/char/mem.c"
 	tgit commit -q -a -m "bench: touch drivers/char/mem.c ($j)"
 	t0=$(date +%s)
-	"$S/build.sh" "$BASE" bench-touch
+	"$S/build.sh" "$BASE" bench-touch >/dev/null
 	t1=$(date +%s)
 	BOOT_QEMU_OPTS='' BENCH=20,1 "$S/boot.sh" "$BASE" bench-touch
 	t2=$(date +%s)

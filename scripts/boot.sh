@@ -43,7 +43,8 @@ command -v qemu-system-x86_64 >/dev/null ||
 # RTC base), whenever it was built: make bench compares instruction
 # counts, and two kernels that differed only in their initramfs's mtimes
 # gave different counts for open() on 6.1.
-initdir=$BUILD/init
+# One folder per base: the bases run side by side.
+initdir=$BUILD/$BASE/init
 epoch=1577836800 # 2020-01-01T00:00:00Z
 mkdir -p "$initdir"
 for prog in guest/devmem-init bench/devmem-bench; do

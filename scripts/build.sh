@@ -1,27 +1,45 @@
 #!/bin/sh
-# build.sh BASE BRANCH: build the guest kernel (bzImage) from branch BRANCH
-# ("series" or "reverted", or a revision such as series~1) of build/BASE/src, in build/BASE/obj, with the
-# config made by tinyconfig + configs/guest.config + the config fragment of
-# the series' kselftest where BRANCH has it, as make kselftest-merge does
-# (merge_config.sh), and
-# the kselftest tools/testing/selftests/dev_mem where BRANCH has it. One
-# object folder serves both branches: switching rebuilds only what the
-# revert touches.
+# build.sh BASE BRANCH [nostrict]: build the guest kernel (bzImage) from
+# branch BRANCH ("series", "simcc" or "reverted", or a revision such as
+# series~1) of build/BASE/src, in build/BASE/obj, with the config made by
+# tinyconfig + configs/guest.config + the config fragment of the series'
+# kselftest where BRANCH has it, as make kselftest-merge does
+# (merge_config.sh), and the kselftest tools/testing/selftests/dev_mem where
+# BRANCH has it. One object folder serves every branch, prefix and config:
+# switching rebuilds only what the switch touched (files, and the config
+# options that changed, as the kernel's fixdep tracks them).
+# What a build makes is kept as build/BASE/bzImage-OUT (and config-OUT,
+# release-OUT, kselftest-OUT/); when the branch's tree, the config fragments
+# and the harness's build scripts are what they were when it was made, it is
+# reused and the build says so ("reused" on stdout, else "built").
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
 branch=$2 variant=${3:-}
 # With "nostrict", the kernel is built without STRICT_DEVMEM
-# (configs/nostrict.config) in an object folder of its own, and what it
-# makes is named BRANCH-nostrict.
+# (configs/nostrict.config), and what it makes is named BRANCH-nostrict.
 out=$branch
 if [ "$variant" = nostrict ]; then
-	OBJ=$OBJ-nostrict out=$branch-nostrict
+	out=$branch-nostrict
 elif [ -n "$variant" ]; then
 	die "build.sh: the variant is 'nostrict' or none, not '$variant'"
 fi
 
 require_clean_tree
+# What this build is made from: the tree of the revision, the harness's
+# fragments and build scripts, the compiler.
+key=$( (tgit rev-parse "$branch^{tree}"; echo "$variant"
+	cat "$0" "$TOP/scripts/lib.sh" "$TOP/configs/guest.config"
+	[ -z "$variant" ] || cat "$TOP/configs/$variant.config"
+	gcc --version | head -n 1) | cksum)
+keyfile=$BUILD/$BASE/built-$out
+if [ -z "${FRESH:-}" ] && [ -f "$keyfile" ] && [ "$(cat "$keyfile")" = "$key" ] &&
+   [ -f "$BUILD/$BASE/bzImage-$out" ]; then
+	say "$BASE build ($out): reusing bzImage-$out, built from the same tree and config"
+	echo reused
+	exit 0
+fi
+rm -f "$keyfile"
 tgit checkout -q "$branch"
 mkdir -p "$OBJ"
 
@@ -76,7 +94,11 @@ cp "$OBJ/include/config/kernel.release" "$BUILD/$BASE/release-$out"
 # tree's own uAPI headers), static: the guest has no libc. They may not warn.
 tests=$BUILD/$BASE/kselftest-$out
 rm -rf "$tests"
-[ -d "$SRC/tools/testing/selftests/dev_mem" ] || exit 0
+if [ ! -d "$SRC/tools/testing/selftests/dev_mem" ]; then
+	echo "$key" >"$keyfile"
+	echo built
+	exit 0
+fi
 log=$LOGS/kselftest-$out.log
 say "$BASE build ($out): make -C tools/testing/selftests TARGETS=dev_mem (log: ${log#"$TOP"/})"
 if ! { kmake headers && make -C "$SRC/tools/testing/selftests" O="$OBJ" \
@@ -93,3 +115,5 @@ for t in $(sed -n 's/^TEST_GEN_PROGS *+\{0,1\}:\{0,1\}= *//p' "$SRC/tools/testin
 	[ ! -f "$OBJ/kselftest/dev_mem/$t" ] || cp "$OBJ/kselftest/dev_mem/$t" "$tests/"
 done
 [ -n "$(ls "$tests")" ] || die "$BASE build ($out): the kselftest built no program"
+echo "$key" >"$keyfile"
+echo built

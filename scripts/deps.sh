@@ -6,6 +6,10 @@
 #                         version it is tested on (scripts/versions.sh: the
 #                         newest Debian has of both, or PIN), recorded in
 #                         build/BASE/tested for the other steps
+# deps.sh sparse          print the path of a sparse built from Debian's
+#                         newest source package of it (sid), building it
+#                         once into build/tools/ (for trees whose
+#                         scripts/checker-valid.sh Debian 12's sparse fails)
 # Installs only what is missing; without root, says what to install.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
@@ -13,7 +17,7 @@ set -eu
 
 tools="make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio xz-utils
 python3 python3-ply python3-git python3-docutils perl git ccache qemu-system-x86
-sparse gcc-aarch64-linux-gnu shellcheck"
+sparse gcc-aarch64-linux-gnu shellcheck dpkg-dev"
 
 installed_version() {
 	dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null |
@@ -61,6 +65,27 @@ EOF
 	if cmp -s "$pref.new" "$pref"; then rm -f "$pref.new"; else mv "$pref.new" "$pref"; chmod 644 "$pref"; fi
 }
 
+# Debian's source packages of sid, for deps.sh sparse (apt-get source): a
+# deb-src entry changes no binary package, so it needs no pin.
+add_sid_sources() {
+	list=/etc/apt/sources.list.d/devmem-cc-sid-src.sources
+	# shellcheck disable=SC2016 # apt's format, not the shell's
+	uri=$(apt-get indextargets --format '$(REPO_URI)' 'Origin: Debian' 'Label: Debian' 2>/dev/null | sort -u | head -n 1)
+	[ -n "$uri" ] || uri=http://deb.debian.org/debian/
+	tmp=$(mktemp)
+	cat >"$tmp" <<EOF
+# Added by the devmem-cc harness (scripts/deps.sh): Debian's newest sparse
+# is built from its source package (deps.sh sparse). Sources only.
+Types: deb-src
+URIs: $uri
+Suites: sid
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+	cmp -s "$tmp" "$list" || { mv "$tmp" "$list"; chmod 644 "$list"; say "deps: added Debian's sid sources to apt ($list)"; }
+	rm -f "$tmp"
+}
+
 apt_install() { # LOG PACKAGE...
 	log=$1
 	shift
@@ -86,6 +111,7 @@ tools)
 			add_suite "$s" $(printf '%s' "$need" |
 				awk -v s="$s" '$1 == s { print $2; print $3 }' | sort -u)
 		done
+		add_sid_sources
 		say "deps: apt-get update (the bases are tested on what Debian ships now)"
 		apt-get update -qq >"$BUILD/apt.log" 2>&1 ||
 			die "apt-get update failed (see $BUILD/apt.log)"
@@ -139,7 +165,31 @@ base)
 	echo "$PICK_NOTE" >"$BUILD/$BASE/tested.note"
 	echo "$PICK_NOTE"
 	;;
+sparse)
+	# Debian 12's sparse (0.6.4) lacks __typeof_unqual__, which the
+	# kernel's scripts/checker-valid.sh asks for since 6.15: without it,
+	# make C=2 warns and runs no checker at all. sid's source package has
+	# it and builds on Debian 12 (its binary needs a newer glibc).
+	dir=$BUILD/tools/sparse
+	if [ ! -x "$dir/sparse" ]; then
+		say "deps: building sparse from Debian's source package (sid) in ${dir#"$TOP"/}"
+		rm -rf "$dir" "$dir.src"
+		mkdir -p "$dir.src"
+		log=$BUILD/tools/sparse.log
+		(cd "$dir.src" && apt-get source -q sparse/sid) >"$log" 2>&1 ||
+			die "apt-get source sparse/sid failed: $(grep '^E:' "$log" | tail -n 1) (see ${log#"$TOP"/}; make deps adds Debian's sid sources to apt, as root)"
+		src=$(find "$dir.src" -mindepth 1 -maxdepth 1 -type d -name 'sparse-*' | head -n 1)
+		# Debian's package pins sid's gcc (debian/patches): build with ours.
+		make -C "$src" -s -j"$(nproc)" CC=gcc sparse >>"$log" 2>&1 ||
+			die "sparse did not build (see ${log#"$TOP"/})"
+		mkdir -p "$dir"
+		cp "$src/sparse" "$dir/sparse"
+		basename "$(find "$dir.src" -maxdepth 1 -name '*.dsc' | head -n 1)" .dsc >"$dir/version"
+		rm -rf "$dir.src"
+	fi
+	echo "$dir/sparse"
+	;;
 *)
-	die "deps.sh: tools BASE... | base BASE [PIN]"
+	die "deps.sh: tools BASE... | base BASE [PIN] | sparse"
 	;;
 esac

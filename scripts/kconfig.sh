@@ -8,30 +8,34 @@
 # it but for the series' own KUnit option: the series changes no Kconfig
 # symbol that a configuration already has, so it changes no host's and no
 # guest's configuration.
+# The base and the series are checked out in build/BASE/alt; the 16
+# olddefconfig runs of each go side by side, one object folder per CPU.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
 
-require_clean_tree
-trap 'tgit checkout -q series' EXIT
+use_alt_tree
 dir=$BUILD/$BASE/kconfig
 mkdir -p "$dir"
 log=$LOGS/kconfig.log
 : >"$log"
+jobs=$(nproc)
 
+# value KEY OPTION: OPTION's value in combination KEY's configuration.
 value() {
-	sed -n "s/^CONFIG_$1=//p" "$dir/.config" | grep . || echo n
+	sed -n "s/^CONFIG_$2=//p" "$dir/$1.full" | grep . || echo n
 }
 
-bad=0 n=0
-for branch in base series; do
-	tgit checkout -q "$branch"
-	kmake -s O="$dir" x86_64_defconfig >>"$log" 2>&1 ||
-		die "$BASE kconfig: make x86_64_defconfig failed on $branch (see $log)"
-	cp "$dir/.config" "$dir/defconfig.in"
+# combos WORKER BRANCH: olddefconfig of every combination whose number
+# modulo the number of workers is WORKER, in object folder wWORKER.
+combos() {
+	me=$1 on=$2 w=$dir/w$1 i=0
+	mkdir -p "$w"
 	for devmem in y n; do for port in y n; do for tdx in y n; do for amd in y n; do
-		combo="DEVMEM=$devmem DEVPORT=$port INTEL_TDX_GUEST=$tdx AMD_MEM_ENCRYPT=$amd"
-		cp "$dir/defconfig.in" "$dir/.config"
+		i=$((i + 1))
+		[ $((i % jobs)) = "$me" ] || continue
+		key=$devmem$port$tdx$amd
+		cp "$dir/defconfig.in" "$w/.config"
 		set -- --enable X86_X2APIC --disable STRICT_DEVMEM --disable IO_STRICT_DEVMEM
 		for o in DEVMEM=$devmem DEVPORT=$port INTEL_TDX_GUEST=$tdx AMD_MEM_ENCRYPT=$amd; do
 			case ${o#*=} in
@@ -39,22 +43,47 @@ for branch in base series; do
 			n) set -- "$@" --disable "${o%=*}" ;;
 			esac
 		done
-		"$SRC/scripts/config" --file "$dir/.config" "$@"
-		out=$(kmake -s O="$dir" olddefconfig 2>&1) || {
+		"$SRC/scripts/config" --file "$w/.config" "$@"
+		rc=0
+		make -C "$SRC" -s O="$w" olddefconfig >"$dir/$on-$key.out" 2>&1 || rc=$?
+		echo "$rc" >"$dir/$on-$key.rc"
+		cp "$w/.config" "$dir/$on-$key.full"
+	done; done; done; done
+}
+
+bad=0 n=0
+for branch in base series; do
+	tgit checkout -q -f --detach "$branch"
+	kmake -s O="$dir/w0" x86_64_defconfig >>"$log" 2>&1 ||
+		die "$BASE kconfig: make x86_64_defconfig failed on $branch (see $log)"
+	cp "$dir/w0/.config" "$dir/defconfig.in"
+	w=0 pids=""
+	while [ "$w" -lt "$jobs" ]; do
+		combos "$w" "$branch" &
+		pids="$pids $!"
+		w=$((w + 1))
+	done
+	for p in $pids; do
+		wait "$p" || die "$BASE kconfig: a worker failed on $branch (see $dir)"
+	done
+	for devmem in y n; do for port in y n; do for tdx in y n; do for amd in y n; do
+		combo="DEVMEM=$devmem DEVPORT=$port INTEL_TDX_GUEST=$tdx AMD_MEM_ENCRYPT=$amd"
+		key=$devmem$port$tdx$amd
+		out=$(cat "$dir/$branch-$key.out")
+		if [ "$(cat "$dir/$branch-$key.rc")" != 0 ]; then
 			echo "$branch $combo: olddefconfig failed: $out" >&2
 			bad=$((bad + 1))
 			continue
-		}
+		fi
 		why=""
 		if printf '%s\n' "$out" | grep -qi 'warning\|unmet'; then
 			why="$why $(printf '%s\n' "$out" | grep -i -m1 'warning\|unmet')"
 		fi
 		for o in DEVMEM=$devmem DEVPORT=$port INTEL_TDX_GUEST=$tdx AMD_MEM_ENCRYPT=$amd; do
-			[ "$(value "${o%=*}")" = "${o#*=}" ] ||
-				why="$why ${o%=*} ended as $(value "${o%=*}");"
+			[ "$(value "$branch-$key" "${o%=*}")" = "${o#*=}" ] ||
+				why="$why ${o%=*} ended as $(value "$branch-$key" "${o%=*}");"
 		done
-		key=$devmem$port$tdx$amd
-		grep -v 'DEVMEM_KUNIT_TEST' "$dir/.config" | grep '^CONFIG_\|^# CONFIG_' >"$dir/$branch-$key.config"
+		grep -v 'DEVMEM_KUNIT_TEST' "$dir/$branch-$key.full" | grep '^CONFIG_\|^# CONFIG_' >"$dir/$branch-$key.config"
 		if [ "$branch" = series ] && ! cmp -s "$dir/base-$key.config" "$dir/series-$key.config"; then
 			why="$why the series changes the configuration: $(diff "$dir/base-$key.config" "$dir/series-$key.config" | grep '^[<>]' | head -n 2 | tr '\n' ' ')"
 		fi

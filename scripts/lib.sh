@@ -108,6 +108,26 @@ tgit() {
 		-c gc.auto=0 "$@"
 }
 
+# A second work tree of build/BASE/src (git worktree add), build/BASE/alt,
+# for the steps that check out the pristine base (kconfig, objects, mbox):
+# build/BASE/src keeps the series checked out and its files keep their
+# times, so that the guest kernel's incremental builds rebuild only what a
+# change touched (checking out base and back would touch include/linux/mm.h
+# on mainline, and with it nearly every object). Sets SRC to it: tgit and
+# kmake work there. Only detached checkouts: branch series is src's.
+use_alt_tree() {
+	ALT=$BUILD/$BASE/alt
+	common=$(git -C "$ALT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
+	if [ "$common" != "$SRC/.git" ]; then
+		rm -rf "$ALT"
+		tgit worktree prune
+		say "$BASE: git worktree add build/$BASE/alt (where the pristine base is checked out)"
+		tgit worktree add -q --detach "$ALT" series >&2
+	fi
+	SRC=$ALT
+	tgit checkout -q -f --detach series
+}
+
 # Kernel make in the base tree with the base's object folder.
 kmake() {
 	make -C "$SRC" O="$OBJ" -j"$(nproc)" "$@"

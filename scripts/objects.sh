@@ -10,10 +10,15 @@
 # the series as without it, and without a new warning. Only the touched
 # objects are built, after make prepare. The KUnit suite is enabled so that
 # it is compiled too.
+# The base and the series are checked out in build/BASE/alt. sparse is
+# Debian's, or, where the tree's scripts/checker-valid.sh finds it too old
+# (7.3), built from Debian's newest source package of it (deps.sh sparse);
+# a build where make says that it ran no checker fails.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
 require_clean_tree
+use_alt_tree
 debcfg=/usr/src/linux-config-${package#linux-source-}
 [ -d "$debcfg" ] || die "$debcfg is missing: run make deps BASE=$BASE ($CONFIGPKG=$TESTED)"
 
@@ -24,7 +29,13 @@ objs=$(tgit diff --name-only base series -- '*.c' ':!tools/' |
 [ -n "$objs" ] || die "the series of $BASE touches no C file?"
 
 fails=0
-trap 'tgit checkout -q series' EXIT
+check=sparse
+if [ -f "$SRC/scripts/checker-valid.sh" ] &&
+   [ "$(sh "$SRC/scripts/checker-valid.sh" sparse 2>/dev/null)" != 1 ]; then
+	check=$("$TOP/scripts/deps.sh" sparse) || exit 1
+fi
+sparse="sparse $("$check" --version)"
+[ "$check" = sparse ] || sparse="sparse of Debian's $(cat "${check%/*}/version")"
 
 # config TARGET BRANCH DIR: write DIR/.config for TARGET on BRANCH; the
 # olddefconfig output goes to DIR/olddefconfig.out.
@@ -51,7 +62,7 @@ warnings() { # LOG: warning lines, without line and column numbers, and
 	# with paths relative to the tree (ccache makes them relative, a build
 	# without it absolute)
 	grep -i 'warning\|error' "$1" | grep -v '^make' |
-		sed -e 's|^[^ :]*/src/||' -e 's/:[0-9]*:[0-9]*:/:/' | sort -u
+		sed -e 's|^[^ :]*/\(src\|alt\)/||' -e 's/:[0-9]*:[0-9]*:/:/' | sort -u
 }
 
 for target in debian-amd64 debian-cloud-amd64 arm64 um; do
@@ -61,6 +72,8 @@ for target in debian-amd64 debian-cloud-amd64 arm64 um; do
 	um) ARGS="ARCH=um" ;;
 	esac
 	dir=$BUILD/$BASE/obj-$target
+	# a folder made from another source tree (build/BASE/src, before alt)
+	[ ! -e "$dir/source" ] || [ "$(readlink "$dir/source")" = "$SRC" ] || rm -rf "$dir"
 	mkdir -p "$dir"
 	# another architecture's files are not built there
 	tobjs=$objs
@@ -71,7 +84,7 @@ for target in debian-amd64 debian-cloud-amd64 arm64 um; do
 	esac
 	# The base's warnings change only with the base, the objects, the
 	# toolchain and this script: reuse them when none of these changed.
-	basekey=$( (tgit rev-parse base; echo "$tobjs $target"; cat "$0"
+	basekey=$( (tgit rev-parse base; echo "$tobjs $target $check"; cat "$0"
 		dpkg-query -W gcc sparse gcc-aarch64-linux-gnu "linux-config-${package#linux-source-}" 2>&1) | cksum)
 	basekeyfile=$dir/base.key
 	for branch in base series; do
@@ -81,7 +94,7 @@ for target in debian-amd64 debian-cloud-amd64 arm64 um; do
 			continue
 		fi
 		[ "$branch" != base ] || rm -f "$basekeyfile"
-		tgit checkout -q "$branch"
+		tgit checkout -q -f --detach "$branch"
 		config "$target" "$branch" "$dir"
 		cp "$dir/olddefconfig.out" "$LOGS/olddefconfig-$target-$branch.log"
 		[ "$target" != debian-amd64 ] || continue
@@ -92,7 +105,12 @@ for target in debian-amd64 debian-cloud-amd64 arm64 um; do
 		# shellcheck disable=SC2086 # one word per object
 		(cd "$dir" && rm -f $tobjs)
 		# shellcheck disable=SC2086
-		if make -C "$SRC" O="$dir" $ARGS W=1 C=2 $tobjs >"$LOGS/objects-$target-$branch.log" 2>&1; then
+		if make -C "$SRC" O="$dir" $ARGS W=1 C=2 CHECK="$check" $tobjs >"$LOGS/objects-$target-$branch.log" 2>&1; then
+			if grep -q 'C=2 specified, but' "$LOGS/objects-$target-$branch.log"; then
+				echo "$target ($branch): make ran no checker: $(grep -m1 'C=2 specified, but' "$LOGS/objects-$target-$branch.log" | sed 's/.*: //')" >&2
+				fails=$((fails + 1))
+				continue
+			fi
 			[ "$branch" != base ] || echo "$basekey" >"$basekeyfile"
 		else
 			echo "$target ($branch): make $tobjs failed (see $LOGS/objects-$target-$branch.log)" >&2
@@ -106,7 +124,7 @@ for target in debian-amd64 debian-cloud-amd64 arm64 um; do
 	[ -z "$new" ] || { echo "$target: olddefconfig warns: $new" >&2; fails=$((fails + 1)); }
 	case $target in
 	debian-*)
-		[ -f "$dir/debian-base.config" ] || { tgit checkout -q base; config "$target" base "$dir"; }
+		[ -f "$dir/debian-base.config" ] || { tgit checkout -q -f --detach base; config "$target" base "$dir"; }
 		diff -u "$dir/debian-base.config" "$dir/debian-series.config" >"$LOGS/debian-config-$target.diff" ||
 			{ echo "$target: the series changes Debian's config (see $LOGS/debian-config-$target.diff)" >&2; fails=$((fails + 1)); }
 		[ "$target" != debian-amd64 ] || continue
@@ -121,4 +139,4 @@ for target in debian-amd64 debian-cloud-amd64 arm64 um; do
 	fi
 done
 [ "$fails" = 0 ] || { echo "$fails problems (logs: ${LOGS#"$TOP"/}/objects-*)"; exit 1; }
-echo "${objs% } with W=1 and sparse on Debian cloud, arm64 and um: no new warning; Debian's amd64 and cloud-amd64 configs unchanged by olddefconfig with the series"
+echo "${objs% } with W=1 and $sparse on Debian cloud, arm64 and um: no new warning; Debian's amd64 and cloud-amd64 configs unchanged by olddefconfig with the series"

@@ -9,11 +9,14 @@
 #          unprivileged), the kselftest under lockdown=integrity, in a
 #          simulated confidential guest (tests/simcc) and on a kernel
 #          without STRICT_DEVMEM (nostrict), the revert check (the same
-#          tests without the fix must fail), every prefix of the stack
-#          (bisect), the suite under kunit.py (UML, x86_64), and each
-#          series folder as one mbox.
-# Each step prints progress; the run ends with a table (base, step, result,
-# time), build/results.tap (TAP), and "N passed, N failed".
+#          tests without the fix must fail), the suite under kunit.py (UML,
+#          x86_64), every prefix of the stack (bisect), and each series
+#          folder as one mbox.
+# With more than one base, the bases run side by side (PARALLEL=0: one
+# after another), each after its deps step (apt-get runs one at a time);
+# within a base the steps run in order. Each step prints progress; the run
+# ends with a table (base, step, result, time), build/results.tap (TAP), and
+# "N passed, N failed".
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 mode=$1
@@ -80,6 +83,8 @@ tree_inputs() {
 		;;
 	*)
 		tgit rev-parse base series reverted simcc
+		# the cover letters, which no commit holds
+		cat "$TOP"/patches/*/0000-cover-letter.patch "$TOP/patches/upstream-commits"
 		;;
 	esac
 }
@@ -87,7 +92,9 @@ tree_inputs() {
 # cstep NAME COMMAND...: a step whose result depends only on the base tree
 # (its branches) and on the harness itself. When it passed before with all
 # of those unchanged, its result is reused, and says so; FRESH=1 runs it
-# anyway. The guest and revert steps always run.
+# anyway. The guest, lockdown, simcc, nostrict and revert steps always run
+# (their boots; build.sh reuses a kernel built from the same tree and
+# config, and the row says so).
 cstep() {
 	key=$( (tree_inputs "$1"; cat "$TOP"/scripts/*.sh \
 		"$TOP"/configs/* "$TOP"/tests/guest/* "$TOP"/tests/bench/*
@@ -113,7 +120,7 @@ skip() {
 # skip_rest STEP: every step of this base after STEP could not run.
 skip_rest() {
 	steps="deps tree guest"
-	[ "$mode" = main ] || steps="deps tree lint kconfig objects guest lockdown simcc nostrict revert bisect kunit mbox"
+	[ "$mode" = main ] || steps="deps tree lint kconfig objects guest lockdown simcc nostrict revert kunit bisect mbox"
 	on=""
 	for s in $steps; do
 		[ -z "$on" ] || skip "$s" "the $1 step failed"
@@ -130,9 +137,24 @@ harness_lint() {
 	echo "shellcheck -x clean: $# scripts"
 }
 
+# built BRANCH [nostrict]: build.sh, saying on stdout when it reused what
+# it built before.
+built() {
+	how=$("$S/build.sh" "$BASE" "$@") || return 1
+	[ "$how" != reused ] || reused="${reused:+$reused, }$1${2:+-$2}"
+}
+
+# verdict RESULTS-ARGS...: results.sh, with the kernels that were reused
+# named on its last line.
+verdict() {
+	r=$("$S/results.sh" "$BASE" "$@") || { printf '%s\n' "$r"; return 1; }
+	printf '%s\n' "$r" | sed '$d'
+	echo "$(printf '%s\n' "$r" | tail -n 1)${reused:+ (kernel $reused reused: nothing changed since it was built)}"
+}
+
 guest() { # BRANCH EXPECT [show]
-	"$S/build.sh" "$BASE" "$1" && "$S/boot.sh" "$BASE" "$1" &&
-		"$S/results.sh" "$BASE" "$1" "$2" ${3:+"$3"}
+	reused=""
+	built "$1" && "$S/boot.sh" "$BASE" "$1" && verdict "$1" "$2" ${3:+"$3"}
 }
 
 # The kselftest where /dev/mem is closed: booted with lockdown=integrity.
@@ -143,8 +165,8 @@ lockdown() {
 # The series in a simulated confidential guest (tests/simcc): root is
 # refused both devices.
 simcc() {
-	"$S/build.sh" "$BASE" simcc && "$S/boot.sh" "$BASE" simcc simcc &&
-		"$S/results.sh" "$BASE" simcc simcc
+	reused=""
+	built simcc && "$S/boot.sh" "$BASE" simcc simcc && verdict simcc simcc
 }
 
 # The tests on a kernel without STRICT_DEVMEM, the kind they must be
@@ -154,9 +176,9 @@ simcc() {
 # Built from branch simcc, whose tests/simcc logs every write(2) to the
 # devices (and simulates nothing unless asked).
 nostrict() {
-	"$S/build.sh" "$BASE" simcc nostrict &&
-		"$S/boot.sh" "$BASE" simcc-nostrict sentinel &&
-		"$S/results.sh" "$BASE" simcc-nostrict nostrict
+	reused=""
+	built simcc nostrict && "$S/boot.sh" "$BASE" simcc-nostrict sentinel &&
+		verdict simcc-nostrict nostrict
 }
 
 # Without the fix (tests/revert/BASE, with tests/simcc): the KUnit cases of
@@ -180,24 +202,18 @@ if [ "$mode" = check ]; then
 	step versions "$TOP/tests/harness/versions.sh" || true
 fi
 
-for BASE in "$@"; do
-	load_base "$BASE"
-	# One base's failure fails its own rows; the other bases still run.
-	if ! step deps "$S/deps.sh" base "$BASE" "$pin"; then
-		skip_rest deps
-		continue
-	fi
-	load_base "$BASE"
+# rest_of_base: every step of BASE after deps, in order.
+rest_of_base() {
 	if ! step tree "$S/tree.sh" "$BASE"; then
 		skip_rest tree
-		continue
+		return 0
 	fi
 	case $mode in
 	main)
 		step guest guest series pass show || true
 		;;
 	check)
-		step lint "$S/lint.sh" "$BASE" || true
+		cstep lint "$S/lint.sh" "$BASE" || true
 		cstep kconfig "$S/kconfig.sh" "$BASE" || true
 		cstep objects "$S/objects.sh" "$BASE" || true
 		if step guest guest series pass; then
@@ -205,19 +221,53 @@ for BASE in "$@"; do
 			step simcc simcc || true
 			step nostrict nostrict || true
 			step revert revert || true
+			cstep kunit "$S/kunit.sh" "$BASE" || true
 		else
-			skip lockdown "the guest step failed"
-			skip simcc "the guest step failed"
-			skip nostrict "the guest step failed"
-			skip revert "the guest step failed"
+			for s in lockdown simcc nostrict revert kunit; do
+				skip "$s" "the guest step failed"
+			done
 		fi
 		cstep bisect "$S/bisect.sh" "$BASE" || true
-		cstep kunit "$S/kunit.sh" "$BASE" || true
-		step mbox "$S/mbox.sh" "$BASE" check || true
+		cstep mbox "$S/mbox.sh" "$BASE" check || true
 		;;
 	*)
 		die "run.sh: mode is main or check, not '$mode'"
 		;;
 	esac
+}
+
+# Each base's rows go to build/BASE/results.tsv, joined in base order at
+# the end. deps (apt-get) runs for one base at a time; then the rest of
+# each base, side by side in check mode.
+all_results=$RESULTS
+ready=""
+for BASE in "$@"; do
+	load_base "$BASE"
+	RESULTS=$BUILD/$BASE/results.tsv
+	: >"$RESULTS"
+	# One base's failure fails its own rows; the other bases still run.
+	if ! step deps "$S/deps.sh" base "$BASE" "$pin"; then
+		skip_rest deps
+		continue
+	fi
+	ready="$ready $BASE"
+done
+pids=""
+for BASE in $ready; do
+	load_base "$BASE"
+	RESULTS=$BUILD/$BASE/results.tsv
+	if [ "$mode" = check ] && [ "${PARALLEL:-1}" != 0 ] && [ $# -gt 1 ]; then
+		rest_of_base &
+		pids="$pids $!"
+	else
+		rest_of_base
+	fi
+done
+for p in $pids; do
+	wait "$p" || true
+done
+RESULTS=$all_results
+for BASE in "$@"; do
+	cat "$BUILD/$BASE/results.tsv" >>"$RESULTS"
 done
 "$S/report.sh"
