@@ -5,6 +5,7 @@
 #   make check           every test on every base, with the revert check
 #   make check BASE=stable-6.12  the same on one base (mainline, stable-6.12,
 #                        stable-6.1)
+#   make times           how long make check took: cold, changed, unchanged
 #   VERSION=<debian version> (with one BASE) or VERSION=refreshed: test that
 #                        version instead of the newest Debian ships
 # See README.md for the rest.
@@ -14,7 +15,7 @@ BASE ?=
 BASES := $(shell for d in patches/*/; do [ -f "$$d/series" ] && ! grep -q '^on=' "$$d/base" && basename "$$d"; done)
 DEFAULT_BASE := mainline
 
-.PHONY: all main check bench deps tree refresh rebase mbox report clean help
+.PHONY: all main check bench times deps tree refresh rebase mbox report clean help
 
 all: main
 
@@ -26,7 +27,10 @@ check:
 
 bench:
 	@rc=0; for b in $(or $(BASE),$(filter $(notdir $(wildcard tests/revert/*)),$(BASES))); do \
-		scripts/bench.sh $$b || rc=1; done; exit $$rc
+		scripts/bench.sh $$b || rc=1; done; echo; scripts/times.sh $(BASE); exit $$rc
+
+times:
+	@scripts/times.sh $(BASE)
 
 deps:
 	@scripts/deps.sh tools $(or $(BASE),$(BASES)); rc=$$?; \

@@ -23,11 +23,10 @@
 #    the median call (median over the rounds of each round's median) and
 #    the mean over whole rounds (with the timer interrupts and deferred
 #    work that land in them).
-# 2. The harness, in wall-clock seconds: per step, the latest make check of
-#    BASE that was cold (tree unpacked), changed (the series changed since
-#    the previous check) and unchanged, with min..max over all recorded
-#    ones; and the time to rebuild and boot the guest after a one-line
-#    change to drivers/char/mem.c, REBUILDS times (default 2).
+# 2. The harness, in wall-clock seconds: the time to rebuild and boot the
+#    guest after a one-line change to drivers/char/mem.c, REBUILDS times
+#    (default 2). make bench then prints make check's recorded times
+#    (scripts/times.sh).
 #
 # The QEMU options reach scripts/boot.sh through BOOT_QEMU_OPTS.
 set -eu
@@ -222,49 +221,6 @@ set -- $secs
 printf 'wall-clock: the 4 boots took %s s (min..max; host time, not a figure of the fix)\n' \
 	"$(printf '%s\n' "$@" | sort -n | sed -n '1p;$p' | paste -sd' ' | sed 's/ /../')"
 [ "$same" = 1 ] || { echo "NOT LIKE WITH LIKE: the configs differ"; rc=1; }
-
-echo
-echo "Harness ($BASE): make check, latest run of each kind (build/check-times.tsv),"
-echo "  min..max over all recorded runs of that kind where there are several"
-echo "  cold: tree unpacked; changed: series changed since the last check;"
-echo "  unchanged: nothing changed"
-if [ -s "$BUILD/check-times.tsv" ]; then
-	awk -F'\t' -v b="$BASE" '
-	$2 == b { last[$3] = $1 }
-	{ row[NR] = $0 }
-	END {
-		nk = split("cold changed unchanged", kinds, " ")
-		for (i = 1; i <= NR; i++) {
-			split(row[i], f, "\t")
-			if (f[2] != b) continue
-			k = f[4] SUBSEP f[3]
-			if (!(k in lo) || f[6] < lo[k]) lo[k] = f[6]
-			if (!(k in hi) || f[6] > hi[k]) hi[k] = f[6]
-			if (last[f[3]] != f[1]) continue
-			if (!(f[4] in seen)) { seen[f[4]] = 1; steps[++ns] = f[4] }
-			t[k] = f[6]; tot[f[3]] += f[6]
-		}
-		printf "  %-8s", "step"
-		for (k = 1; k <= nk; k++) printf " %16s", kinds[k]
-		printf "\n"
-		for (s = 1; s <= ns; s++) {
-			printf "  %-8s", steps[s]
-			for (k = 1; k <= nk; k++) {
-				c = steps[s] SUBSEP kinds[k]
-				cell = (c in t) ? t[c] "s" : "-"
-				if ((c in t) && lo[c] != hi[c]) cell = cell " " lo[c] ".." hi[c]
-				printf " %16s", cell
-			}
-			printf "\n"
-		}
-		printf "  %-8s", "total"
-		for (k = 1; k <= nk; k++)
-			printf " %16s", (kinds[k] in last) ? tot[kinds[k]] "s" : "-"
-		printf "\n"
-	}' "$BUILD/check-times.tsv"
-else
-	echo "  none recorded yet: run make check"
-fi
 
 echo
 echo "Harness ($BASE): the guest rebuilt and booted (as make check boots it) after a"

@@ -34,6 +34,17 @@ if [ "${HARNESS_MODE:-}" = check ]; then
 			"$RESULTS" >>"$BUILD/check-times.tsv"
 		git -C "$BUILD/$b/src" rev-parse series >"$BUILD/$b/checked-series" 2>/dev/null || true
 	done
+	# The whole run's wall-clock time, when it ran every base: cold when
+	# a base was cold, else changed when a base changed.
+	ran=$(cut -f1 "$RESULTS" | sort -u | grep -vx 'all\|harness' | tr '\n' ' ')
+	if [ "$ran" = "$(known_bases | sort | tr '\n' ' ')" ]; then
+		kinds=$(for b in $ran; do cat "$BUILD/$b/tree.kind" 2>/dev/null || true; done)
+		kind=unchanged
+		! printf '%s\n' "$kinds" | grep -qx changed || kind=changed
+		! printf '%s\n' "$kinds" | grep -qx cold || kind=cold
+		printf '%s\tall\t%s\twall\t%s\t%s\n' "$when" "$kind" \
+			"$([ "$fail" = 0 ] && echo PASS || echo FAIL)" "$(($(date +%s) - START))" >>"$BUILD/check-times.tsv"
+	fi
 fi
 # Which Debian version each base was tested on, and on which its series was
 # refreshed (deps.sh wrote it).
