@@ -46,21 +46,30 @@ mkdir -p "$OBJ"
 # The config, written only when it changed so that make rebuilds nothing
 # it does not have to.
 cfg=$BUILD/$BASE/config${variant:+-$variant}
-
-mkdir -p "$cfg"
-kmake -s O="$cfg" tinyconfig >"$LOGS/config.log" 2>&1 ||
-	die "$BASE config: make tinyconfig failed (see $LOGS/config.log)"
 # The kselftest's own fragment lists what its cases need (IO_STRICT_DEVMEM
 # for the claimed ranges, which a stable backport does not select).
 set -- "$TOP/configs/guest.config"
 [ ! -f "$SRC/tools/testing/selftests/dev_mem/config" ] ||
 	set -- "$@" "$SRC/tools/testing/selftests/dev_mem/config"
 [ -z "$variant" ] || set -- "$@" "$TOP/configs/$variant.config"
-"$SRC/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" \
-	"$@" >>"$LOGS/config.log" 2>&1 ||
-	die "$BASE config: merge_config.sh failed (see $LOGS/config.log)"
-kmake -s O="$cfg" olddefconfig >>"$LOGS/config.log" 2>&1 ||
-	die "$BASE config: make olddefconfig failed (see $LOGS/config.log)"
+# It depends on the tree's Kconfig files and config fragments (tinyconfig's
+# among them), kconfig itself, the fragments above and the compiler, which
+# Kconfig asks what it supports: made again only when one of them changed
+# (each make of it costs seconds; a bisect makes one per prefix).
+ckey=$( (tgit ls-tree -r HEAD | grep -E 'Kconfig|/configs/|	scripts/kconfig/'
+	cat "$@"; gcc --version | head -n 1) | cksum)
+mkdir -p "$cfg"
+if [ "$(cat "$cfg/.config.key" 2>/dev/null)" != "$ckey" ] || [ ! -f "$cfg/.config" ]; then
+	rm -f "$cfg/.config.key"
+	kmake -s O="$cfg" tinyconfig >"$LOGS/config.log" 2>&1 ||
+		die "$BASE config: make tinyconfig failed (see $LOGS/config.log)"
+	"$SRC/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" \
+		"$@" >>"$LOGS/config.log" 2>&1 ||
+		die "$BASE config: merge_config.sh failed (see $LOGS/config.log)"
+	kmake -s O="$cfg" olddefconfig >>"$LOGS/config.log" 2>&1 ||
+		die "$BASE config: make olddefconfig failed (see $LOGS/config.log)"
+	echo "$ckey" >"$cfg/.config.key"
+fi
 # Every option the fragment asks for must survive olddefconfig, unless
 # this tree does not have it at all (the KUnit option, before the patch
 # that adds it, when bisecting).

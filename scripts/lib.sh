@@ -151,7 +151,12 @@ if [ -d /usr/lib/ccache ]; then
 	# elsewhere on the machine hits the same cache entries.
 	CCACHE_BASEDIR=$TOP
 	CCACHE_NOHASHDIR=1
-	export PATH CCACHE_BASEDIR CCACHE_NOHASHDIR
+	# Depend mode: a miss costs one compile, not a preprocessor run
+	# besides (measured here on mm/, kernel/ and lib/ of the guest kernel
+	# from an empty cache: 30 % less CPU than ccache's default, as much as
+	# no ccache at all); the kernel's -Wp,-MMD gives it the dependencies.
+	CCACHE_DEPEND=1
+	export PATH CCACHE_BASEDIR CCACHE_NOHASHDIR CCACHE_DEPEND
 fi
 
 # A checksum of what a base's tree is made from: tree.sh re-applies the

@@ -93,7 +93,9 @@ if [ ! -d "$SRC/.git" ]; then
 	tar -xf "$TARBALL" -C "$SRC" --strip-components=1
 	say "$BASE tree: committing the base (git add -f: Debian's .gitignore ignores everything)"
 	git -C "$SRC" init -q -b debian
-	tgit add -f .
+	# Loose objects uncompressed: zlib on 1.4 GB of source costs more
+	# CPU than the disk they save (the tree lives in build/ only).
+	tgit -c core.looseCompression=0 add -f .
 	tgit commit -q -m "$package $TESTED" -m "Debian's kernel source, unmodified."
 	tgit tag base
 fi
