@@ -7,7 +7,8 @@
 # bases run side by side). Kinds, per base: cold (its tree was unpacked: a
 # fresh machine, or after make clean), changed (its series changed since
 # its last make check), unchanged; a whole run is cold when a base was,
-# else changed when a base was. Prints; make times and make bench call it.
+# else changed when a base was. Only runs of a base whose steps all passed
+# count. Prints; make times and make bench call it.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 tsv=$BUILD/check-times.tsv
@@ -26,9 +27,17 @@ BEGIN {
 	nk = split("cold changed unchanged", kinds, " ")
 	nb = split(bases, blist, " ")
 }
-{ row[NR] = $0; last[$2 SUBSEP $3] = $1 }
+{ all[NR] = $0; if ($5 != "PASS") bad[$1 SUBSEP $2] = 1 }
 END {
+	# Only the runs of a base where every step passed: the time of a
+	# failed or skipped step says nothing.
 	for (i = 1; i <= NR; i++) {
+		split(all[i], f, "\t")
+		if ((f[1] SUBSEP f[2]) in bad) continue
+		row[++nr] = all[i]
+		last[f[2] SUBSEP f[3]] = f[1]
+	}
+	for (i = 1; i <= nr; i++) {
 		split(row[i], f, "\t")
 		k = f[2] SUBSEP f[4] SUBSEP f[3]
 		if (!(k in lo) || f[6] + 0 < lo[k]) lo[k] = f[6] + 0
