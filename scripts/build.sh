@@ -31,10 +31,12 @@ require_clean_tree
 key=$( (tgit rev-parse "$branch^{tree}"; echo "$variant"
 	cat "$0" "$TOP/scripts/lib.sh" "$TOP/configs/guest.config"
 	[ -z "$variant" ] || cat "$TOP/configs/$variant.config"
-	gcc --version | head -n 1) | cksum)
+	dpkg-query -W gcc binutils libc6-dev 2>&1) | cksum)
 keyfile=$BUILD/$BASE/built-$out
 if [ -z "${FRESH:-}" ] && [ -f "$keyfile" ] && [ "$(cat "$keyfile")" = "$key" ] &&
-   [ -f "$BUILD/$BASE/bzImage-$out" ]; then
+   [ -f "$BUILD/$BASE/bzImage-$out" ] &&
+   { [ -d "$BUILD/$BASE/kselftest-$out" ] ||
+     ! tgit cat-file -e "$branch:tools/testing/selftests/dev_mem/Makefile" 2>/dev/null; }; then
 	say "$BASE build ($out): reusing bzImage-$out, built from the same tree and config"
 	echo reused
 	exit 0

@@ -171,21 +171,27 @@ sparse)
 	# make C=2 warns and runs no checker at all. sid's source package has
 	# it and builds on Debian 12 (its binary needs a newer glibc).
 	dir=$BUILD/tools/sparse
-	if [ ! -x "$dir/sparse" ]; then
+	mkdir -p "$BUILD/tools"
+	# one build at a time (the bases run side by side), made in a
+	# folder of its own and moved into place whole
+	exec 8>"$BUILD/tools/.sparse.lock"
+	flock 8
+	if [ ! -x "$dir/sparse" ] || [ ! -s "$dir/version" ]; then
 		say "deps: building sparse from Debian's source package (sid) in ${dir#"$TOP"/}"
-		rm -rf "$dir" "$dir.src"
-		mkdir -p "$dir.src"
+		tmp=$(mktemp -d "$BUILD/tools/sparse.XXXXXX")
 		log=$BUILD/tools/sparse.log
-		(cd "$dir.src" && apt-get source -q sparse/sid) >"$log" 2>&1 ||
+		(cd "$tmp" && apt-get source -q sparse/sid) >"$log" 2>&1 ||
 			die "apt-get source sparse/sid failed: $(grep '^E:' "$log" | tail -n 1) (see ${log#"$TOP"/}; make deps adds Debian's sid sources to apt, as root)"
-		src=$(find "$dir.src" -mindepth 1 -maxdepth 1 -type d -name 'sparse-*' | head -n 1)
+		src=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name 'sparse-*' | head -n 1)
 		# Debian's package pins sid's gcc (debian/patches): build with ours.
 		make -C "$src" -s -j"$(nproc)" CC=gcc sparse >>"$log" 2>&1 ||
 			die "sparse did not build (see ${log#"$TOP"/})"
-		mkdir -p "$dir"
-		cp "$src/sparse" "$dir/sparse"
-		basename "$(find "$dir.src" -maxdepth 1 -name '*.dsc' | head -n 1)" .dsc >"$dir/version"
-		rm -rf "$dir.src"
+		mkdir -p "$tmp/out"
+		cp "$src/sparse" "$tmp/out/sparse"
+		basename "$(find "$tmp" -maxdepth 1 -name '*.dsc' | head -n 1)" .dsc >"$tmp/out/version"
+		rm -rf "$dir"
+		mv "$tmp/out" "$dir"
+		rm -rf "$tmp"
 	fi
 	echo "$dir/sparse"
 	;;

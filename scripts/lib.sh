@@ -118,7 +118,7 @@ tgit() {
 use_alt_tree() {
 	ALT=$BUILD/$BASE/alt
 	common=$(git -C "$ALT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
-	if [ "$common" != "$SRC/.git" ]; then
+	if [ "$common" != "$(cd "$SRC/.git" 2>/dev/null && pwd -P)" ]; then
 		rm -rf "$ALT"
 		tgit worktree prune
 		say "$BASE: git worktree add build/$BASE/alt (where the pristine base is checked out)"

@@ -84,7 +84,7 @@ for target in debian-amd64 debian-cloud-amd64 arm64 um; do
 	esac
 	# The base's warnings change only with the base, the objects, the
 	# toolchain and this script: reuse them when none of these changed.
-	basekey=$( (tgit rev-parse base; echo "$tobjs $target $check"; cat "$0"
+	basekey=$( (tgit rev-parse base; echo "$tobjs $target $sparse"; cat "$0"
 		dpkg-query -W gcc sparse gcc-aarch64-linux-gnu "linux-config-${package#linux-source-}" 2>&1) | cksum)
 	basekeyfile=$dir/base.key
 	for branch in base series; do

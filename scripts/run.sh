@@ -83,8 +83,11 @@ tree_inputs() {
 		;;
 	*)
 		tgit rev-parse base series reverted simcc
-		# the cover letters, which no commit holds
-		cat "$TOP"/patches/*/0000-cover-letter.patch "$TOP/patches/upstream-commits"
+		# what no commit of the tree holds: the cover letters, cc-also,
+		# and for a backport's lint the mainline patches it carries
+		cat "$TOP"/patches/*/*.patch "$TOP/patches/upstream-commits"
+		cat "$TOP"/patches/*/cc-also 2>/dev/null || true
+		cat "$BUILD/tools/sparse/version" 2>/dev/null || true
 		;;
 	esac
 }
@@ -264,13 +267,19 @@ for BASE in $ready; do
 	RESULTS=$BUILD/$BASE/results.tsv
 	if [ "$mode" = check ] && [ "${PARALLEL:-1}" != 0 ] && [ $# -gt 1 ]; then
 		rest_of_base &
-		pids="$pids $!"
+		pids="$pids $!:$BASE"
 	else
 		rest_of_base
 	fi
 done
+# A base whose run ended early (killed, a full disk) fails a row of its
+# own: its missing rows must not read as a pass.
 for p in $pids; do
-	wait "$p" || true
+	rc=0
+	wait "${p%%:*}" || rc=$?
+	[ "$rc" != 0 ] || continue
+	BASE=${p#*:} RESULTS=$BUILD/${p#*:}/results.tsv
+	record run FAIL 0 "the run of $BASE ended early (status $rc): see its progress lines"
 done
 RESULTS=$all_results
 for BASE in "$@"; do

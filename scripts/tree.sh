@@ -90,7 +90,9 @@ if [ ! -d "$SRC/.git" ]; then
 	say "$BASE tree: unpacking $TARBALL"
 	rm -rf "$SRC"
 	mkdir -p "$SRC"
-	tar -xf "$TARBALL" -C "$SRC" --strip-components=1
+	# -m: every file newer than what an object folder of this base holds
+	# from an older Debian version, so that make rebuilds it all.
+	tar -xmf "$TARBALL" -C "$SRC" --strip-components=1
 	say "$BASE tree: committing the base (git add -f: Debian's .gitignore ignores everything)"
 	git -C "$SRC" init -q -b debian
 	# Loose objects uncompressed: zlib on 1.4 GB of source costs more
