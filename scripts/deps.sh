@@ -26,6 +26,28 @@ installed_version() {
 
 is_root() { [ "$(id -u)" = 0 ]; }
 
+# debian_mirror: the Debian archive of apt's own sources (empty if none).
+debian_mirror() {
+	# shellcheck disable=SC2016 # apt's format, not the shell's
+	uri=$(apt-get indextargets --format '$(REPO_URI)' 'Origin: Debian' 'Label: Debian' 2>/dev/null | sort -u | head -n 1)
+	[ -n "$uri" ] || uri=$(sed -n 's/^URIs: *\([^ ]*\/debian\/*\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+	printf '%s\n' "$uri"
+}
+
+# put_file FILE [SAY]: standard input into FILE (mode 644) when it differs
+# from what FILE holds, and then SAY as progress.
+put_file() {
+	tmp=$(mktemp)
+	cat >"$tmp"
+	if cmp -s "$tmp" "$1"; then
+		rm -f "$tmp"
+	else
+		mv "$tmp" "$1"
+		chmod 644 "$1"
+		[ -z "${2:-}" ] || say "$2"
+	fi
+}
+
 # add_suite SUITE PACKAGE...: let apt see Debian's SUITE (from the same
 # mirror as the machine's own Debian sources), pinned so that only PACKAGEs
 # can come from it: every other package of SUITE has priority -1, so
@@ -35,12 +57,9 @@ add_suite() {
 	shift
 	list=/etc/apt/sources.list.d/devmem-cc-$suite.sources
 	pref=/etc/apt/preferences.d/devmem-cc-$suite.pref
-	# shellcheck disable=SC2016 # apt's format, not the shell's
-	uri=$(apt-get indextargets --format '$(REPO_URI)' 'Origin: Debian' 'Label: Debian' 2>/dev/null | sort -u | head -n 1)
-	[ -n "$uri" ] || uri=$(sed -n 's/^URIs: *\([^ ]*\/debian\/*\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+	uri=$(debian_mirror)
 	[ -n "$uri" ] || die "cannot add Debian's $suite to apt: no Debian archive in apt's sources to take the mirror from"
-	tmp=$(mktemp)
-	cat >"$tmp" <<EOF
+	put_file "$list" "deps: added Debian's $suite to apt ($list)" <<EOF
 # Added by the devmem-cc harness (scripts/deps.sh) for Debian's kernel source
 # of a base; $pref lets only that come from here.
 Types: deb
@@ -49,31 +68,26 @@ Suites: $suite
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
-	cmp -s "$tmp" "$list" || { mv "$tmp" "$list"; chmod 644 "$list"; say "deps: added Debian's $suite to apt ($list)"; }
-	rm -f "$tmp"
-	{
-		echo "# Added by the devmem-cc harness (scripts/deps.sh): from $suite, only"
-		echo "# Debian's kernel source and configs of the bases that need it."
-		echo "Package: $*"
-		echo "Pin: release n=$suite"
-		echo "Pin-Priority: 500"
-		echo
-		echo "Package: *"
-		echo "Pin: release n=$suite"
-		echo "Pin-Priority: -1"
-	} >"$pref.new"
-	if cmp -s "$pref.new" "$pref"; then rm -f "$pref.new"; else mv "$pref.new" "$pref"; chmod 644 "$pref"; fi
+	put_file "$pref" <<EOF
+# Added by the devmem-cc harness (scripts/deps.sh): from $suite, only
+# Debian's kernel source and configs of the bases that need it.
+Package: $*
+Pin: release n=$suite
+Pin-Priority: 500
+
+Package: *
+Pin: release n=$suite
+Pin-Priority: -1
+EOF
 }
 
 # Debian's source packages of sid, for deps.sh sparse (apt-get source): a
 # deb-src entry changes no binary package, so it needs no pin.
 add_sid_sources() {
 	list=/etc/apt/sources.list.d/devmem-cc-sid-src.sources
-	# shellcheck disable=SC2016 # apt's format, not the shell's
-	uri=$(apt-get indextargets --format '$(REPO_URI)' 'Origin: Debian' 'Label: Debian' 2>/dev/null | sort -u | head -n 1)
+	uri=$(debian_mirror)
 	[ -n "$uri" ] || uri=http://deb.debian.org/debian/
-	tmp=$(mktemp)
-	cat >"$tmp" <<EOF
+	put_file "$list" "deps: added Debian's sid sources to apt ($list)" <<EOF
 # Added by the devmem-cc harness (scripts/deps.sh): Debian's newest sparse
 # is built from its source package (deps.sh sparse). Sources only.
 Types: deb-src
@@ -82,8 +96,6 @@ Suites: sid
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
-	cmp -s "$tmp" "$list" || { mv "$tmp" "$list"; chmod 644 "$list"; say "deps: added Debian's sid sources to apt ($list)"; }
-	rm -f "$tmp"
 }
 
 apt_install() { # LOG PACKAGE...
