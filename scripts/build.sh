@@ -105,26 +105,24 @@ cp "$OBJ/include/config/kernel.release" "$BUILD/$BASE/release-$out"
 # tree's own uAPI headers), static: the guest has no libc. They may not warn.
 tests=$BUILD/$BASE/kselftest-$out
 rm -rf "$tests"
-if [ ! -d "$SRC/tools/testing/selftests/dev_mem" ]; then
-	echo "$key" >"$keyfile"
-	echo built
-	exit 0
-fi
-log=$LOGS/kselftest-$out.log
-say "$BASE build ($out): make -C tools/testing/selftests TARGETS=dev_mem (log: ${log#"$TOP"/})"
-if ! { kmake headers && make -C "$SRC/tools/testing/selftests" O="$OBJ" \
-	TARGETS=dev_mem LDFLAGS=-static; } >"$log" 2>&1; then
-	tail -n 20 "$log" >&2
-	die "$BASE build ($out): the kselftest did not build (see $log)"
-fi
-if grep -i 'warning:' "$log" >&2; then
-	die "$BASE build ($out): the kselftest builds with warnings (see $log)"
-fi
-mkdir -p "$tests"
-# shellcheck disable=SC2013 # program names, one word each
-for t in $(sed -n 's/^TEST_GEN_PROGS *+\{0,1\}:\{0,1\}= *//p' "$SRC/tools/testing/selftests/dev_mem/Makefile"); do
-	[ ! -f "$OBJ/kselftest/dev_mem/$t" ] || cp "$OBJ/kselftest/dev_mem/$t" "$tests/"
-done
-[ -n "$(ls "$tests")" ] || die "$BASE build ($out): the kselftest built no program"
+build_kselftest() {
+	log=$LOGS/kselftest-$out.log
+	say "$BASE build ($out): make -C tools/testing/selftests TARGETS=dev_mem (log: ${log#"$TOP"/})"
+	if ! { kmake headers && make -C "$SRC/tools/testing/selftests" O="$OBJ" \
+		TARGETS=dev_mem LDFLAGS=-static; } >"$log" 2>&1; then
+		tail -n 20 "$log" >&2
+		die "$BASE build ($out): the kselftest did not build (see $log)"
+	fi
+	if grep -i 'warning:' "$log" >&2; then
+		die "$BASE build ($out): the kselftest builds with warnings (see $log)"
+	fi
+	mkdir -p "$tests"
+	# shellcheck disable=SC2013 # program names, one word each
+	for t in $(sed -n 's/^TEST_GEN_PROGS *+\{0,1\}:\{0,1\}= *//p' "$SRC/tools/testing/selftests/dev_mem/Makefile"); do
+		[ ! -f "$OBJ/kselftest/dev_mem/$t" ] || cp "$OBJ/kselftest/dev_mem/$t" "$tests/"
+	done
+	[ -n "$(ls "$tests")" ] || die "$BASE build ($out): the kselftest built no program"
+}
+[ ! -d "$SRC/tools/testing/selftests/dev_mem" ] || build_kselftest
 echo "$key" >"$keyfile"
 echo built
