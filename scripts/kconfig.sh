@@ -26,18 +26,35 @@ value() {
 	sed -n "s/^CONFIG_$2=//p" "$dir/$1.full" | grep . || echo n
 }
 
+# keys: the 16 combinations, one word each: the values of DEVMEM, DEVPORT,
+# INTEL_TDX_GUEST and AMD_MEM_ENCRYPT in that order (yyny).
+keys() {
+	for a in y n; do for b in y n; do for c in y n; do for d in y n; do
+		echo "$a$b$c$d"
+	done; done; done; done
+}
+
+# options KEY: the combination as OPTION=VALUE words.
+options() {
+	k=$1 words=""
+	for o in DEVMEM DEVPORT INTEL_TDX_GUEST AMD_MEM_ENCRYPT; do
+		words="$words${words:+ }$o=${k%"${k#?}"}"
+		k=${k#?}
+	done
+	echo "$words"
+}
+
 # combos WORKER BRANCH: olddefconfig of every combination whose number
 # modulo the number of workers is WORKER, in object folder wWORKER.
 combos() {
 	me=$1 on=$2 w=$dir/w$1 i=0
 	mkdir -p "$w"
-	for devmem in y n; do for port in y n; do for tdx in y n; do for amd in y n; do
+	for key in $(keys); do
 		i=$((i + 1))
 		[ $((i % jobs)) = "$me" ] || continue
-		key=$devmem$port$tdx$amd
 		cp "$dir/defconfig.in" "$w/.config"
 		set -- --enable X86_X2APIC --disable STRICT_DEVMEM --disable IO_STRICT_DEVMEM
-		for o in DEVMEM=$devmem DEVPORT=$port INTEL_TDX_GUEST=$tdx AMD_MEM_ENCRYPT=$amd; do
+		for o in $(options "$key"); do
 			case ${o#*=} in
 			y) set -- "$@" --enable "${o%=*}" ;;
 			n) set -- "$@" --disable "${o%=*}" ;;
@@ -48,7 +65,7 @@ combos() {
 		make -C "$SRC" -s O="$w" olddefconfig >"$dir/$on-$key.out" 2>&1 || rc=$?
 		echo "$rc" >"$dir/$on-$key.rc"
 		cp "$w/.config" "$dir/$on-$key.full"
-	done; done; done; done
+	done
 }
 
 bad=0 n=0
@@ -66,9 +83,8 @@ for branch in base series; do
 	for p in $pids; do
 		wait "$p" || die "$BASE kconfig: a worker failed on $branch (see $dir)"
 	done
-	for devmem in y n; do for port in y n; do for tdx in y n; do for amd in y n; do
-		combo="DEVMEM=$devmem DEVPORT=$port INTEL_TDX_GUEST=$tdx AMD_MEM_ENCRYPT=$amd"
-		key=$devmem$port$tdx$amd
+	for key in $(keys); do
+		combo=$(options "$key")
 		out=$(cat "$dir/$branch-$key.out")
 		if [ "$(cat "$dir/$branch-$key.rc")" != 0 ]; then
 			echo "$branch $combo: olddefconfig failed: $out" >&2
@@ -79,7 +95,7 @@ for branch in base series; do
 		if printf '%s\n' "$out" | grep -qi 'warning\|unmet'; then
 			why="$why $(printf '%s\n' "$out" | grep -i -m1 'warning\|unmet')"
 		fi
-		for o in DEVMEM=$devmem DEVPORT=$port INTEL_TDX_GUEST=$tdx AMD_MEM_ENCRYPT=$amd; do
+		for o in $combo; do
 			[ "$(value "$branch-$key" "${o%=*}")" = "${o#*=}" ] ||
 				why="$why ${o%=*} ended as $(value "$branch-$key" "${o%=*}");"
 		done
@@ -90,7 +106,7 @@ for branch in base series; do
 		printf '%s %s: %s\n' "$branch" "$combo" "${why:-ok}" >>"$log"
 		[ "$branch" = series ] && n=$((n + 1))
 		[ -z "$why" ] || { echo "$branch $combo:$why" >&2; bad=$((bad + 1)); }
-	done; done; done; done
+	done
 done
 [ "$bad" = 0 ] || { echo "$bad configurations wrong (see $log)"; exit 1; }
 echo "$n configurations clean, and the same with the series as without it"
