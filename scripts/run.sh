@@ -243,6 +243,9 @@ rest_of_base() {
 		die "run.sh: mode is main or check, not '$mode'"
 		;;
 	esac
+	# build.sh leaves build/BASE/src on the branch it built last (nostrict:
+	# simcc); make refresh works on series.
+	tgit checkout -q series || true
 }
 
 # Each base's rows go to build/BASE/results.tsv, joined in base order at
