@@ -52,8 +52,12 @@ step() {
 	export STEP_ERR
 	mkdir -p "$BUILD/$BASE"
 	: >"$STEP_ERR"
-	rc=0
-	"$@" >"$out" || rc=$?
+	# stderr (progress) still reaches the terminal, and a copy of it
+	# gives the reason when a command the step ran dies without die().
+	log=$BUILD/$BASE/step-$name.log
+	rm -f "$out.rc"
+	{ rc=0; "$@" 2>&1 >"$out" || rc=$?; echo "$rc" >"$out.rc"; } | tee "$log" >&2
+	rc=$(cat "$out.rc" 2>/dev/null || echo 1)
 	if [ "$rc" = 0 ]; then
 		result=PASS
 		note=$(tail -n 1 "$out")
@@ -62,6 +66,7 @@ step() {
 		# the reason: what the step died with, else its last line, else
 		# how it ended (killed by a signal, say)
 		note=$(tail -n 1 "$STEP_ERR")
+		[ -n "$note" ] || note=$(grep -v '^\[ *[0-9]*s\] ' "$log" | tail -n 1)
 		[ -n "$note" ] || note=$(tail -n 1 "$out")
 		[ -n "$note" ] || note="ended with status $rc, saying nothing (killed?)"
 	fi
@@ -248,6 +253,30 @@ rest_of_base() {
 	tgit checkout -q series || true
 }
 
+# disk_for BASE: the MiB of disk this run of BASE may still take: a base
+# unpacked for the first time takes about 5 GiB at its largest (the source,
+# its git objects, the pristine worktree, the object folders); one whose
+# tree is there, what its object folders may grow by.
+disk_for() {
+	if [ -d "$BUILD/$1/src/.git" ]; then echo 1024; else echo 6144; fi
+}
+
+# deps_base BASE PIN: deps.sh base, then whether the disk holds this base
+# besides the ones before it in this run (disk_taken, which starts with
+# 1 GiB for ccache and tools).
+disk_taken=1024
+deps_base() {
+	"$S/deps.sh" base "$@" || return 1
+	need=$(disk_for "$1")
+	mkdir -p "$BUILD"
+	free=$(df -Pk "$BUILD" | awk 'NR == 2 { print int($4 / 1024) }')
+	if [ "$free" -lt $((disk_taken + need)) ]; then
+		die "$(awk -v f="$free" -v n="$need" -v t="$disk_taken" 'BEGIN {
+			printf "only %.1f GiB free for build/, and %s needs about %.1f GiB (%.1f GiB taken by what runs before it): free some disk, or test fewer bases (BASE=...)",
+				f / 1024, "'"$1"'", n / 1024, t / 1024 }')"
+	fi
+}
+
 # Each base's rows go to build/BASE/results.tsv, joined in base order at
 # the end. deps (apt-get) runs for one base at a time; then the rest of
 # each base, side by side in check mode.
@@ -258,11 +287,12 @@ for BASE in "$@"; do
 	RESULTS=$BUILD/$BASE/results.tsv
 	: >"$RESULTS"
 	# One base's failure fails its own rows; the other bases still run.
-	if ! step deps "$S/deps.sh" base "$BASE" "$pin"; then
+	if ! step deps deps_base "$BASE" "$pin"; then
 		skip_rest deps
 		continue
 	fi
 	ready="$ready $BASE"
+	disk_taken=$((disk_taken + $(disk_for "$BASE")))
 done
 pids=""
 for BASE in $ready; do
