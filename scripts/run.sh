@@ -208,6 +208,7 @@ if [ "$mode" = check ]; then
 	BASE=harness
 	step lint harness_lint || true
 	step versions "$TOP/tests/harness/versions.sh" || true
+	step audit-scan "$TOP/tests/harness/audit-scan.sh" || true
 fi
 
 # rest_of_base: every step of BASE after deps, in order.
