@@ -129,13 +129,14 @@ tgit checkout -q series
 
 # The image the guest boots: the root file system as ext4 (mke2fs -d, as
 # root: owners kept), with /audit/init and /audit/run.list added by debugfs
-# (the root file system itself is never written to).
+# (the root file system itself is never written to). No journal: debugfs
+# reads the guest's results back without replaying one.
 img=$A/rootfs.img
 mb=$(du -smx "$rootfs" | cut -f1)
 files=$(find "$rootfs" -xdev | wc -l)
 say "audit: mke2fs -d ${rootfs#"$TOP"/} ($mb MiB, $files files)"
 rm -f "$img"
-mke2fs -q -F -t ext4 -L audit -N $((files + files / 4 + 4096)) -d "$rootfs" "$img" "$((mb + mb / 2 + 512))M" \
+mke2fs -q -F -t ext4 -O ^has_journal -L audit -N $((files + files / 4 + 4096)) -d "$rootfs" "$img" "$((mb + mb / 2 + 512))M" \
 	>"$A/mke2fs.log" 2>&1 || die "mke2fs -d failed (see build/audit/mke2fs.log)"
 debugfs -w -f - "$img" >"$A/debugfs.log" 2>&1 <<EOF
 mkdir /audit
