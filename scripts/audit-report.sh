@@ -28,7 +28,7 @@ summary() {
 	if [ -f "$d/rc" ]; then
 		rc=$(cat "$d/rc")
 		case $rc in
-		124) result="killed: hung for ${AUDIT_TIMEOUT:-60}s" ;;
+		124) result="killed after ${AUDIT_TIMEOUT:-60}s (timeout)" ;;
 		137) result="killed (SIGKILL)" ;;
 		*) result="exit $rc" ;;
 		esac
@@ -46,8 +46,10 @@ summary() {
 		}
 		END { print s == "" ? "not opened" : s }' "$d/strace" 2>/dev/null || echo "not traced")
 	[ -f "$d/strace" ] || devs="not traced"
-	msg=$(tr -d '\r' <"$d/output" 2>/dev/null | tr '\t' ' ' | sed -e 's/[[:space:]]*$//' -e '/^$/d' -e '/^#/d' |
-		head -n 2 | cut -c1-110 | paste -sd'/' - | sed 's|/| / |g; s/  */ /g')
+	msg=""
+	[ ! -f "$d/output" ] || msg=$(tr -d '\r' <"$d/output" | tr '\t' ' ' |
+		sed -e 's/[[:space:]]*$//' -e 's/^[[:space:]]*//' -e '/^$/d' -e '/^#/d' | head -n 2 |
+		cut -c1-110 | awk '{ s = s (NR > 1 ? " / " : "") $0 } END { print s }')
 	fb=$(awk '
 		/ = -1 / || /resumed>/ { next }
 		/(open|openat)\(/ {
@@ -150,10 +152,16 @@ what=$(cat "$A/what" 2>/dev/null || echo "?")
 # The terminal's table: the runs, cut to fit.
 echo
 awk -F'\t' 'function c(s, w) { return length(s) > w ? substr(s, 1, w - 1) "~" : s }
-	NR == 1 { printf "%-30s %-14s | %-12s %-22s %-30s | %-12s %-22s\n", "program", "package",
-		"fix: result", "/dev/mem, /dev/port", "fallback taken", "no fix", "/dev/mem, /dev/port"; next }
-	$7 != "-" { printf "%-30s %-14s | %-12s %-22s %-30s | %-12s %-22s\n", c($1, 30), c($3, 14),
-		c($6, 12), c($7, 22), c($9, 30), c($10, 12), c($11, 22) }
+	function r(s) {
+		sub(/^killed after /, "killed ", s); sub(/ \(timeout\)$/, "", s)
+		sub(/^guest hung or died.*/, "guest hung", s); sub(/^not run: the guest stopped.*/, "not reached", s)
+		return s
+	}
+	function o(s) { gsub(/\/dev\//, "", s); return s }
+	NR == 1 { printf "%-28s %-14s | %-11s %-14s %-30s | %-11s %-14s\n", "program", "package",
+		"fix: result", "mem/port", "fallback taken", "no fix", "mem/port"; next }
+	$7 != "-" { printf "%-28s %-14s | %-11s %-14s %-30s | %-11s %-14s\n", c($1, 28), c($3, 14),
+		c(r($6), 11), c(o($7), 14), c($9, 30), c(r($10), 11), c(o($11), 14) }
 	$7 == "-" { notrun++ }
 	END { if (notrun) printf "\n%d more programs that the scan found were not run (why: build/audit/report.md)\n", notrun }' \
 	"$A/report.tsv"
