@@ -8,8 +8,9 @@
 #   make times           how long make check took: cold, changed, unchanged
 #   make audit           which programs of a Debian image open /dev/mem or
 #                        /dev/port, and what each does in a simulated
-#                        confidential guest (ROOTFS=<dir> or IMAGE=<file.tar>:
-#                        that image instead of the default one)
+#                        confidential guest (ROOTFS=<dir>, or IMAGE=<file>: a
+#                        tar archive or a disk image with an ext4 root: that
+#                        image instead of the default one)
 #   VERSION=<debian version> (with one BASE) or VERSION=refreshed: test that
 #                        version instead of the newest Debian ships
 # See README.md for the rest.
@@ -64,4 +65,4 @@ clean:
 	rm -rf $(if $(BASE),build/$(BASE),build)
 
 help:
-	@sed -n '2,15s/^# \{0,1\}//p' Makefile
+	@sed -n '2,16s/^# \{0,1\}//p' Makefile

@@ -8,7 +8,10 @@
 #                              and kept in build/audit/ until that list changes
 #   make audit ROOTFS=<dir>    a root filesystem already unpacked
 #   make audit IMAGE=<file>    an image file: a tar archive (any compression
-#                              tar knows)
+#                              tar knows), or a disk image that qemu-img
+#                              reads (raw, qcow2, vmdk, vdi, vhdx) whose root
+#                              file system is ext2/3/4, whole or in a
+#                              partition: read with debugfs, not mounted
 # Steps, each with progress lines: the static scan (scripts/audit-scan.sh:
 # every ELF file and script that names either device, the libraries that
 # do and the programs linked to them, with their Debian packages), the
@@ -42,12 +45,43 @@ fi
 if [ -n "$image" ]; then
 	[ -f "$image" ] || die "IMAGE=$image is not a file"
 	image=$(cd "$(dirname -- "$image")" && pwd)/$(basename -- "$image")
-	tar -tf "$image" >/dev/null 2>&1 ||
-		die "IMAGE=$image: not a tar archive, the only image format make audit unpacks (.tar, .tar.gz, .tar.xz, .tar.zst, ...); unpack a disk image first (virt-tar-out -a IMAGE / - | tar -x -C DIR, libguestfs-tools) and use ROOTFS=DIR"
 fi
 lock_harness
 mkdir -p "$A"
 t0=$(date +%s)
+
+# unpack_disk IMAGE DIR: the root file system of a disk image into DIR:
+# qemu-img makes it raw, sfdisk finds its partitions, and debugfs copies out
+# the first ext2/3/4 file system (the whole disk or a partition) that has
+# /etc and /usr (rdump keeps owners and modes). Nothing is mounted.
+unpack_disk() {
+	fmt=$(qemu-img info --output=json "$1" 2>/dev/null | sed -n 's/^ *"format": "\(.*\)",*$/\1/p' | head -n 1)
+	case $fmt in
+	raw | qcow2 | vmdk | vdi | vhdx | vpc | qed) ;;
+	*) die "IMAGE=$1: neither a tar archive nor a disk image (raw, qcow2, vmdk, vdi, vhdx) that qemu-img reads" ;;
+	esac
+	raw=$1
+	if [ "$fmt" != raw ]; then
+		raw=$A/image.raw
+		say "audit: qemu-img convert $1 ($fmt) to raw"
+		qemu-img convert -O raw "$1" "$raw" || die "IMAGE=$1: qemu-img could not convert it"
+	fi
+	ss=$(sfdisk -J "$raw" 2>/dev/null | sed -n 's/.*"sectorsize": *\([0-9]*\).*/\1/p')
+	offsets="0 $(sfdisk -J "$raw" 2>/dev/null | sed -n 's/.*"start": *\([0-9]*\).*/\1/p' |
+		while read -r st; do echo $((st * ${ss:-512})); done)"
+	for off in $offsets; do
+		dev="$raw?offset=$off"
+		debugfs -R 'stat /etc' "$dev" 2>/dev/null | grep -q 'Type: directory' || continue
+		debugfs -R 'stat /usr' "$dev" 2>/dev/null | grep -q 'Type: directory' || continue
+		say "audit: debugfs rdump of the ext file system at offset $off of $1"
+		debugfs -R "rdump / $2" "$dev" >"$A/image-rdump.log" 2>&1 ||
+			die "IMAGE=$1: debugfs could not copy its root file system (see build/audit/image-rdump.log)"
+		rm -f "$A/image.raw"
+		return 0
+	done
+	rm -f "$A/image.raw"
+	die "IMAGE=$1: no ext2/3/4 file system with /etc and /usr in it (make audit reads those with debugfs; unpack another yourself and use ROOTFS=<dir>)"
+}
 
 say "audit: tools"
 "$S/deps.sh" tools mainline >/dev/null
@@ -58,11 +92,17 @@ if [ -n "$image" ]; then
 	key=$(stat -c '%n %s %Y' "$image" | cksum | cut -d' ' -f1)
 	rootfs=$A/image-rootfs
 	if [ "$(cat "$A/image-rootfs.key" 2>/dev/null)" != "$key" ]; then
-		say "audit: unpacking $image"
 		rm -rf "$rootfs" "$A/image-rootfs.key"
 		mkdir -p "$rootfs"
-		tar -xpf "$image" --numeric-owner -C "$rootfs" ||
-			die "IMAGE=$image: tar could not unpack it"
+		# (a file that starts with zeros, as a bare ext4 file system does,
+		# is an empty archive to tar)
+		if [ -n "$(tar -tf "$image" 2>/dev/null | head -n 1)" ]; then
+			say "audit: unpacking $image (tar)"
+			tar -xpf "$image" --numeric-owner -C "$rootfs" ||
+				die "IMAGE=$image: tar could not unpack it"
+		else
+			unpack_disk "$image" "$rootfs"
+		fi
 		echo "$key" >"$A/image-rootfs.key"
 	fi
 	[ -e "$rootfs/bin/sh" ] || [ -L "$rootfs/bin/sh" ] ||

@@ -8,7 +8,8 @@
 #                         build/BASE/tested for the other steps
 # deps.sh audit           the tools make audit needs besides the harness's:
 #                         mmdebstrap (the default rootfs), e2fsprogs
-#                         (mke2fs -d, debugfs), binutils (readelf)
+#                         (mke2fs -d, debugfs), binutils (readelf),
+#                         qemu-utils and fdisk (IMAGE=<disk image>)
 # deps.sh sparse          print the path of a sparse built from Debian's
 #                         newest source package of it (sid), building it
 #                         once into build/tools/ (for trees whose
@@ -174,7 +175,7 @@ base)
 	;;
 audit)
 	missing=""
-	for p in mmdebstrap e2fsprogs binutils qemu-system-x86 coreutils; do
+	for p in mmdebstrap e2fsprogs binutils qemu-system-x86 qemu-utils fdisk; do
 		[ -n "$(installed_version "$p")" ] || missing="$missing $p"
 	done
 	if [ -n "$missing" ]; then
