@@ -11,9 +11,11 @@
 #   devices   what its open(2) of /dev/mem and /dev/port returned (strace):
 #             EPERM, opened, or "not opened"
 #   message   the first lines it printed (stdout and stderr)
-#   fallback  what it opened instead that answers the same question: files
-#             under /sys/firmware, /sys/class/drm, /sys/bus/pci, devices
-#             other than the two, and iopl(2)/ioperm(2) calls
+#   used      what it read besides that answers the same questions (its
+#             fallback, or what it reads first): /sys/firmware/{dmi,acpi}/
+#             tables, the EFI and iBFT folders there, /sys/bus/pci,
+#             /sys/class/drm, /dev/cpu/*/cpuid, the IPMI, RTC, NVRAM, I2C
+#             and DRM devices, and iopl(2)/ioperm(2) calls, the first four
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 A=$BUILD/audit
@@ -51,19 +53,21 @@ summary() {
 		sed -e 's/[[:space:]]*$//' -e 's/^[[:space:]]*//' -e '/^$/d' -e '/^#/d' | head -n 2 |
 		cut -c1-110 | awk '{ s = s (NR > 1 ? " / " : "") $0 } END { print s }')
 	fb=$(awk '
+		function add(x) { if (!(x in seen) && n < 4) { seen[x] = 1; n++; s = s (s == "" ? "" : ", ") x } }
 		/ = -1 / || /resumed>/ { next }
 		/(open|openat)\(/ {
 			if (!match($0, /"[^"]*"/)) next
 			p = substr($0, RSTART + 1, RLENGTH - 2)
-			if (p ~ /^\/dev\/(mem|port|null|tty.*|console|pts.*|urandom|random)$/) next
-			if (p !~ /^\/(sys\/firmware|sys\/class\/drm|sys\/bus\/pci|dev|proc\/cpuinfo)/) next
-			sub(/\/sys\/bus\/pci\/devices\/.*/, "/sys/bus/pci/devices/*", p)
-			sub(/\/dev\/cpu\/[0-9]+\//, "/dev/cpu/*/", p)
-			if (!(p in seen)) { seen[p] = 1; s = s (s == "" ? "" : ", ") p }
+			if (p ~ /^\/sys\/firmware\/(dmi|acpi)\/tables/) { sub(/\/tables\/.*/, "/tables", p); add(p) }
+			else if (p ~ /^\/sys\/firmware\/(efi|ibft)/) add(p)
+			else if (p ~ /^\/sys\/bus\/pci\//) add("/sys/bus/pci")
+			else if (p ~ /^\/sys\/class\/drm\//) add(p)
+			else if (p ~ /^\/dev\/cpu\/[0-9]+\//) { sub(/\/cpu\/[0-9]+\//, "/cpu/*/", p); add(p) }
+			else if (p ~ /^\/dev\/(ipmi|rtc|nvram|i2c|dri|imb)/) add(p)
 		}
 		/ (iopl|ioperm)\(/ {
-			c = $0; sub(/^[0-9]+ +/, "", c); sub(/ +=/, " =", c)
-			if (!(c in seen)) { seen[c] = 1; s = s (s == "" ? "" : ", ") c }
+			c = $0; sub(/^[0-9]+ +/, "", c); sub(/ +=/, " =", c); sub(/ \(.*\)$/, "", c)
+			add(c)
 		}
 		END { print s == "" ? "none" : s }' "$d/strace" 2>/dev/null || echo "-")
 	[ -f "$d/strace" ] || fb="-"
@@ -85,7 +89,7 @@ package() {
 
 # report.tsv
 {
-	printf 'program\tpath\tpackage\tdevices named\tvia library\twith the fix: result\twith the fix: open\twith the fix: message\twith the fix: fallback\twithout the fix: result\twithout the fix: open\twithout the fix: message\tinstead\tnote\n'
+	printf 'program\tpath\tpackage\tdevices named\tvia library\twith the fix: result\twith the fix: open\twith the fix: message\twith the fix: used besides\twithout the fix: result\twithout the fix: open\twithout the fix: message\tinstead\tnote\n'
 	n=0
 	tr '\t' '|' <"$A/runs.tsv" | while IFS='|' read -r id path args instead note; do
 		[ "$args" != "-" ] || continue
@@ -124,7 +128,7 @@ what=$(cat "$A/what" 2>/dev/null || echo "?")
 	echo
 	echo "## Runs"
 	echo
-	echo "| program | package | with the fix: result | /dev/mem, /dev/port | printed | fallback taken | without the fix: result | /dev/mem, /dev/port | use instead |"
+	echo "| program | package | with the fix: result | /dev/mem, /dev/port | printed | used besides | without the fix: result | /dev/mem, /dev/port | use instead |"
 	echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 	awk -F'\t' 'NR > 1 && $7 != "-" {
 		for (i = 1; i <= NF; i++) gsub(/\|/, "\\|", $i)
@@ -159,7 +163,7 @@ awk -F'\t' 'function c(s, w) { return length(s) > w ? substr(s, 1, w - 1) "~" : 
 	}
 	function o(s) { gsub(/\/dev\//, "", s); return s }
 	NR == 1 { printf "%-28s %-14s | %-11s %-14s %-30s | %-11s %-14s\n", "program", "package",
-		"fix: result", "mem/port", "fallback taken", "no fix", "mem/port"; next }
+		"fix: result", "mem/port", "used besides", "no fix", "mem/port"; next }
 	$7 != "-" { printf "%-28s %-14s | %-11s %-14s %-30s | %-11s %-14s\n", c($1, 28), c($3, 14),
 		c(r($6), 11), c(o($7), 14), c($9, 30), c(r($10), 11), c(o($11), 14) }
 	$7 == "-" { notrun++ }

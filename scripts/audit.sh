@@ -19,7 +19,8 @@
 # reverted (without it) (build.sh's "audit" variant: configs/audit.config,
 # in build/mainline/obj-audit), and one boot of each with
 # devmem_simulate_cc, the image as its root file system (ext4 made with
-# mke2fs -d, on virtio-blk) and tests/audit/init.sh as init, which runs
+# mke2fs -d, on virtio-blk), QEMU's simulated BMC (IPMI over KCS, for
+# /dev/ipmi0) and tests/audit/init.sh as init, which runs
 # each program of tests/audit/programs that the image has under timeout and
 # strace. scripts/audit-report.sh then writes build/audit/report.md and
 # build/audit/report.tsv and prints the table.
@@ -202,14 +203,17 @@ boot_audit() {
 		-serial mon:stdio -accel tcg -cpu max -m 1024 -smp 2 \
 		-kernel "$BUILD/mainline/bzImage-$b-audit" \
 		-drive "file=$out/rootfs.img,format=raw,if=virtio" \
-		-append "console=ttyS0 panic=-1 root=/dev/vda rw rootfstype=ext4 init=/audit/init devmem_simulate_cc audit_timeout=$ptimeout"
+		-device ipmi-bmc-sim,id=bmc0 -device isa-ipmi-kcs,bmc=bmc0 \
+		-append "console=ttyS0 panic=-1 root=/dev/vda rw rootfstype=ext4 init=/audit/init kunit.enable=0 devmem_simulate_cc audit_timeout=$ptimeout"
 	say "audit: booting the $b kernel ($(label "$b")) on the image, at most ${limit}s (console: build/audit/$b/console.log)"
 	: >"$log"
 	timeout --foreground "$limit" "$@" </dev/null >"$log" 2>&1 &
 	qpid=$!
 	# progress: the guest's "audit: " lines as they come
-	tail -n +1 -f --pid="$qpid" "$log" 2>/dev/null | tr -d '\r' |
+	cr=$(printf '\r')
+	tail -n +1 -f --pid="$qpid" "$log" 2>/dev/null |
 		while IFS= read -r line; do
+			line=${line%"$cr"}
 			case $line in
 			'audit: ['*'] exit '*) ;;
 			'audit: '*) say "audit ($b): ${line#audit: }" ;;
