@@ -103,6 +103,7 @@ package() {
 			"${devs:-none}" "${via:--}" "$with" "$without" "$instead" "${note:--}"
 	done
 	# the scan's programs that were not run
+	# shellcheck disable=SC2094 # scan.tsv is only read
 	tr '\t' '|' <"$A/scan.tsv" | while IFS='|' read -r path kind pkg devs via; do
 		[ "$kind" != library ] || continue
 		awk -F'\t' -v p="$path" '($2 == p || $2 == "/usr" p) && $3 != "-" { f = 1 } END { exit !f }' \
@@ -110,6 +111,15 @@ package() {
 		line=$(awk -F'\t' -v p="$path" '$2 == p || $2 == "/usr" p { print; exit }' "$A/runs.tsv")
 		instead=$(echo "$line" | cut -f4)
 		note=$(echo "$line" | cut -f5)
+		# a program linked to a library that a run covered says which run
+		if [ -z "$note" ] && [ "$kind" = linked ]; then
+			lib=${via%%,*}
+			# shellcheck disable=SC2094 # scan.tsv is only read
+			ran=$(awk -F'\t' -v l="$lib" 'NR == FNR { if ($3 != "-") run[$2] = 1; next }
+				$2 == "linked" && index("," $5 ",", "," l ",") && ($1 in run) { sub(/.*\//, "", $1); print $1; exit }' \
+				"$A/runs.tsv" "$A/scan.tsv")
+			[ -z "$ran" ] || note="it gets the device from $lib, as $ran does (run)"
+		fi
 		why="not run: ${note:-no harmless invocation of it is known (tests/audit/programs)}"
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t-\t-\t-\t%s\t-\t-\t%s\t-\n' "${path##*/}" "$path" "$pkg" \
 			"$devs" "${via:--}" "$why" "$why" "${instead:--}"
