@@ -25,16 +25,19 @@
 # strace. scripts/audit-report.sh then writes build/audit/report.md and
 # build/audit/report.tsv and prints the table.
 # AUDIT_TIMEOUT (default 60) bounds each program's run, in seconds; a guest
-# that does not finish within all of them is stopped, its console's tail
-# shown, and the audit reports what it had.
+# that does not finish within all of them (AUDIT_GUEST_TIMEOUT: the runs'
+# timeouts, 10 s more each, and 180 s to boot) is stopped, its console's
+# tail shown, and the audit reports what it had.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 S=$TOP/scripts
 A=$BUILD/audit
 ptimeout=${AUDIT_TIMEOUT:-60}
-case $ptimeout in
-'' | *[!0-9]*) die "AUDIT_TIMEOUT must be a number of seconds, not '$ptimeout'" ;;
-esac
+for t in "$ptimeout" "${AUDIT_GUEST_TIMEOUT:-0}"; do
+	case $t in
+	'' | *[!0-9]*) die "AUDIT_TIMEOUT and AUDIT_GUEST_TIMEOUT are numbers of seconds, not '$t'" ;;
+	esac
+done
 rootfs=${ROOTFS:-} image=${IMAGE:-}
 [ -z "$rootfs" ] || [ -z "$image" ] || die "make audit takes ROOTFS=<dir> or IMAGE=<file>, not both"
 if [ -n "$rootfs" ]; then
@@ -198,7 +201,7 @@ boot_audit() {
 	cp --sparse=always "$img" "$out/rootfs.img"
 	log=$out/console.log
 	# each run, a boot, and slack
-	limit=$(($(wc -l <"$A/run.list") * (ptimeout + 10) + 180))
+	limit=${AUDIT_GUEST_TIMEOUT:-$(($(wc -l <"$A/run.list") * (ptimeout + 10) + 180))}
 	set -- qemu-system-x86_64 -nodefaults -no-reboot -nographic \
 		-serial mon:stdio -accel tcg -cpu max -m 1024 -smp 2 \
 		-kernel "$BUILD/mainline/bzImage-$b-audit" \
