@@ -10,7 +10,9 @@
 #             guest stopped before it" (the guest hung or died)
 #   devices   what its open(2) of /dev/mem and /dev/port returned (strace):
 #             EPERM, opened, or "not opened"
-#   message   the first lines it printed (stdout and stderr)
+#   message   what it printed (stdout and stderr): its first line that
+#             names a device or an error (else its first line), and its
+#             last
 #   used      what it read besides that answers the same questions (its
 #             fallback, or what it reads first): /sys/firmware/{dmi,acpi}/
 #             tables, the EFI and iBFT folders there, /sys/bus/pci,
@@ -50,8 +52,16 @@ summary() {
 	[ -f "$d/strace" ] || devs="not traced"
 	msg=""
 	[ ! -f "$d/output" ] || msg=$(tr -d '\r' <"$d/output" | tr '\t' ' ' |
-		sed -e 's/[[:space:]]*$//' -e 's/^[[:space:]]*//' -e '/^$/d' -e '/^#/d' | head -n 2 |
-		cut -c1-110 | awk '{ s = s (NR > 1 ? " / " : "") $0 } END { print s }')
+		sed -e 's/[[:space:]]*$//' -e 's/^[[:space:]]*//' -e 's/[[:space:]][[:space:]]*/ /g' \
+			-e '/^$/d' -e '/^#/d' -e '/^=*$/d' | cut -c1-110 | awk '
+		!first { first = $0 }
+		!err && /\/dev\/(mem|port)|[Ee]rror|[Ff]ail|[Cc]an ?not|can.t|not permitted|denied/ { err = $0 }
+		{ last = $0 }
+		END {
+			m = err ? err : first
+			if (last != m) m = m " / " last
+			print m
+		}')
 	fb=$(awk '
 		function add(x) { if (!(x in seen) && n < 4) { seen[x] = 1; n++; s = s (s == "" ? "" : ", ") x } }
 		/ = -1 / || /resumed>/ { next }
