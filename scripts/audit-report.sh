@@ -6,8 +6,10 @@
 # a program of the scan that was not run) and build/audit/report.md (the
 # runs' table, the scan's table, how it was made), and prints a short table.
 # For each run and kernel it says:
-#   result    exit N; "killed: hung for Ns" (timeout's 124); "not run: the
-#             guest stopped before it" (the guest hung or died)
+#   result    exit N; "killed after Ns (timeout)" (timeout's 124); "the
+#             guest was stopped or died in this run"; "not run: the guest
+#             stopped before it" (a guest stopped by AUDIT_GUEST_TIMEOUT, or
+#             that died)
 #   devices   what its open(2) of /dev/mem and /dev/port returned (strace):
 #             EPERM, opened, or "not opened"
 #   message   what it printed (stdout and stderr): its first line that
@@ -37,7 +39,7 @@ summary() {
 		*) result="exit $rc" ;;
 		esac
 	elif grep -q "^audit: \[$3/" "$A/$1/console.log" 2>/dev/null; then
-		result="guest hung or died in this run (see build/audit/$1/console.log)"
+		result="the guest was stopped or died in this run (see build/audit/$1/console.log)"
 	else
 		result="not run: the guest stopped before it"
 	fi
@@ -178,7 +180,7 @@ echo
 awk -F'\t' 'function c(s, w) { return length(s) > w ? substr(s, 1, w - 1) "~" : s }
 	function r(s) {
 		sub(/^killed after /, "killed ", s); sub(/ \(timeout\)$/, "", s)
-		sub(/^guest hung or died.*/, "guest hung", s); sub(/^not run: the guest stopped.*/, "not reached", s)
+		sub(/^the guest was stopped.*/, "guest stopped", s); sub(/^not run: the guest stopped.*/, "not reached", s)
 		return s
 	}
 	function o(s) { gsub(/\/dev\//, "", s); return s }
