@@ -38,6 +38,10 @@ summary() {
 		137) result="killed (SIGKILL)" ;;
 		*) result="exit $rc" ;;
 		esac
+		# a slow run says how long it took (TCG: a BIOS emulated in
+		# user space, as hwinfo and vbetool do, is slow)
+		secs=$(cat "$d/seconds" 2>/dev/null || echo 0)
+		[ "$rc" = 124 ] || [ "$secs" -lt 10 ] || result="$result after ${secs}s"
 	elif grep -q "^audit: \[$3/" "$A/$1/console.log" 2>/dev/null; then
 		result="the guest was stopped or died in this run (see build/audit/$1/console.log)"
 	else

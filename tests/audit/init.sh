@@ -8,7 +8,8 @@
 # next one runs) and strace(1) where the image has it, tracing what shows
 # how it gets at the hardware: open(2) of /dev/mem and /dev/port (refused
 # or not) and of what it reads instead, iopl(2) and ioperm(2). For each run
-# it writes /audit/out/ID/{cmd,output,strace,rc}, synced before the next,
+# it writes /audit/out/ID/{cmd,output,strace,rc,seconds}, synced before
+# the next,
 # and prints progress lines on the console ("audit: [3/20] dmidecode -t
 # bios", "audit: [3/20] exit 0"); the host reads /audit/out from the image
 # when the guest is off (debugfs rdump), and the console when it hung.
@@ -39,6 +40,7 @@ while IFS='	' read -r id cmd; do
 	mkdir -p "$d"
 	echo "$cmd" >"$d/cmd"
 	echo "audit: [$i/$n] $cmd"
+	t0=$(date +%s)
 	# The command's words, split at blanks; $trace is strace's.
 	# shellcheck disable=SC2086
 	if [ -n "$trace" ]; then
@@ -48,6 +50,7 @@ while IFS='	' read -r id cmd; do
 	fi
 	rc=$?
 	echo "$rc" >"$d/rc"
+	echo $(($(date +%s) - t0)) >"$d/seconds"
 	sync
 	echo "audit: [$i/$n] exit $rc"
 done </audit/run.list
