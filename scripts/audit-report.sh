@@ -188,10 +188,10 @@ awk -F'\t' 'function c(s, w) { return length(s) > w ? substr(s, 1, w - 1) "~" : 
 		return s
 	}
 	function o(s) { gsub(/\/dev\//, "", s); return s }
-	NR == 1 { printf "%-28s %-14s | %-11s %-14s %-30s | %-11s %-14s\n", "program", "package",
+	NR == 1 { printf "%-28s %-14s | %-16s %-14s %-28s | %-16s %-14s\n", "program", "package",
 		"fix: result", "mem/port", "used besides", "no fix", "mem/port"; next }
-	$7 != "-" { printf "%-28s %-14s | %-11s %-14s %-30s | %-11s %-14s\n", c($1, 28), c($3, 14),
-		c(r($6), 11), c(o($7), 14), c($9, 30), c(r($10), 11), c(o($11), 14) }
+	$7 != "-" { printf "%-28s %-14s | %-16s %-14s %-28s | %-16s %-14s\n", c($1, 28), c($3, 14),
+		c(r($6), 16), c(o($7), 14), c($9, 28), c(r($10), 16), c(o($11), 14) }
 	$7 == "-" { notrun++ }
 	END { if (notrun) printf "\n%d more programs that the scan found were not run (why: build/audit/report.md)\n", notrun }' \
 	"$A/report.tsv"
