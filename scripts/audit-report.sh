@@ -26,6 +26,8 @@ A=$BUILD/audit
 [ -s "$A/runs.tsv" ] || [ -s "$A/scan.tsv" ] || die "no audit yet: run make audit"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# the runs' timeout, as audit.sh recorded it
+limit=$(cat "$A/timeout" 2>/dev/null || echo '?')
 
 # summary BRANCH ID N: "result<TAB>devices<TAB>message<TAB>fallback" of run
 # ID (the Nth of the guest) on BRANCH's kernel.
@@ -34,7 +36,7 @@ summary() {
 	if [ -f "$d/rc" ]; then
 		rc=$(cat "$d/rc")
 		case $rc in
-		124) result="killed after ${AUDIT_TIMEOUT:-60}s (timeout)" ;;
+		124) result="killed after ${limit}s (timeout)" ;;
 		137) result="killed (SIGKILL)" ;;
 		*) result="exit $rc" ;;
 		esac
@@ -150,7 +152,7 @@ what=$(cat "$A/what" 2>/dev/null || echo "?")
 	echo "(branch simcc) and without the fix (branch reverted), both booted with"
 	echo "\`devmem_simulate_cc\` (tests/simcc): \`drivers/char/mem.c\` sees a confidential"
 	echo "guest, everything else is a plain QEMU TCG guest. Each program ran as root"
-	echo "with a read-only invocation, under \`timeout ${AUDIT_TIMEOUT:-60}\` and strace."
+	echo "with a read-only invocation, under \`timeout $limit\` and strace."
 	echo
 	echo "## Runs"
 	echo

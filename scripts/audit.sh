@@ -24,7 +24,7 @@
 # each program of tests/audit/programs that the image has under timeout and
 # strace. scripts/audit-report.sh then writes build/audit/report.md and
 # build/audit/report.tsv and prints the table.
-# AUDIT_TIMEOUT (default 60) bounds each program's run, in seconds; a guest
+# AUDIT_TIMEOUT (default 120) bounds each program's run, in seconds; a guest
 # that does not finish within all of them (AUDIT_GUEST_TIMEOUT: the runs'
 # timeouts, 10 s more each, and 180 s to boot) is stopped, its console's
 # tail shown, and the audit reports what it had.
@@ -32,7 +32,7 @@ set -eu
 . "$(dirname -- "$0")/lib.sh"
 S=$TOP/scripts
 A=$BUILD/audit
-ptimeout=${AUDIT_TIMEOUT:-60}
+ptimeout=${AUDIT_TIMEOUT:-120}
 for t in "$ptimeout" "${AUDIT_GUEST_TIMEOUT:-0}"; do
 	case $t in
 	'' | *[!0-9]*) die "AUDIT_TIMEOUT and AUDIT_GUEST_TIMEOUT are numbers of seconds, not '$t'" ;;
@@ -137,6 +137,7 @@ else
 fi
 echo "$what" >"$A/what"
 echo "$rootfs" >"$A/rootfs-path"
+echo "$ptimeout" >"$A/timeout"
 
 # The static half.
 "$S/audit-scan.sh" "$rootfs" >"$A/scan.tsv"

@@ -4,7 +4,7 @@
 # (init=/audit/init). It mounts what programs expect, then runs each line
 # of /audit/run.list ("ID<TAB>command line", written by scripts/audit.sh)
 # as root, with no input, under timeout(1) (audit_timeout=SECONDS on the
-# kernel command line, default 60: a program that hangs is killed, and the
+# kernel command line, default 120: a program that hangs is killed, and the
 # next one runs) and strace(1) where the image has it, tracing what shows
 # how it gets at the hardware: open(2) of /dev/mem and /dev/port (refused
 # or not) and of what it reads instead, iopl(2) and ioperm(2). For each run
@@ -22,7 +22,7 @@ mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-t=${audit_timeout:-60}
+t=${audit_timeout:-120}
 out=/audit/out
 mkdir -p "$out"
 n=$(grep -c . /audit/run.list)
