@@ -201,10 +201,12 @@ boot_audit() {
 	mkdir -p "$out"
 	cp --sparse=always "$img" "$out/rootfs.img"
 	log=$out/console.log
-	# each run, a boot, and slack
+	# each run, a boot, and slack. One CPU: on a busy host a second one
+	# (a second QEMU thread) made strace's ptrace stops ten times slower
+	# (hwinfo --bios: 22 s with one, killed after 120 s with two).
 	limit=${AUDIT_GUEST_TIMEOUT:-$(($(wc -l <"$A/run.list") * (ptimeout + 10) + 180))}
 	set -- qemu-system-x86_64 -nodefaults -no-reboot -nographic \
-		-serial mon:stdio -accel tcg -cpu max -m 1024 -smp 2 \
+		-serial mon:stdio -accel tcg -cpu max -m 1024 -smp 1 \
 		-kernel "$BUILD/mainline/bzImage-$b-audit" \
 		-drive "file=$out/rootfs.img,format=raw,if=virtio" \
 		-device ipmi-bmc-sim,id=bmc0 -device isa-ipmi-kcs,bmc=bmc0 \
