@@ -6,6 +6,11 @@
 #   make check BASE=stable-6.12  the same on one base (mainline, stable-6.12,
 #                        stable-6.1)
 #   make times           how long make check took: cold, changed, unchanged
+#   make audit           which programs of a Debian image open /dev/mem or
+#                        /dev/port, and what each does in a simulated
+#                        confidential guest (ROOTFS=<dir>, or IMAGE=<file>: a
+#                        tar archive or a disk image with an ext4 root: that
+#                        image instead of the default one)
 #   VERSION=<debian version> (with one BASE) or VERSION=refreshed: test that
 #                        version instead of the newest Debian ships
 # See README.md for the rest.
@@ -15,7 +20,7 @@ BASE ?=
 BASES := $(shell for d in patches/*/; do [ -f "$$d/series" ] && ! grep -q '^on=' "$$d/base" && basename "$$d"; done)
 DEFAULT_BASE := mainline
 
-.PHONY: all main check bench times deps tree refresh rebase mbox report clean help
+.PHONY: all main check audit bench times deps tree refresh rebase mbox report clean help
 
 all: main
 
@@ -24,6 +29,9 @@ main:
 
 check:
 	@scripts/run.sh check $(or $(BASE),$(BASES))
+
+audit:
+	@ROOTFS='$(ROOTFS)' IMAGE='$(IMAGE)' scripts/audit.sh
 
 bench:
 	@rc=0; for b in $(or $(BASE),$(filter $(notdir $(wildcard tests/revert/*)),$(BASES))); do \
@@ -57,4 +65,4 @@ clean:
 	rm -rf $(if $(BASE),build/$(BASE),build)
 
 help:
-	@sed -n '2,11s/^# \{0,1\}//p' Makefile
+	@sed -n '2,16s/^# \{0,1\}//p' Makefile

@@ -18,12 +18,17 @@ load_base "$1"
 branch=$2 variant=${3:-}
 # With "nostrict", the kernel is built without STRICT_DEVMEM
 # (configs/nostrict.config), and what it makes is named BRANCH-nostrict.
+# With "audit", it is make audit's kernel (configs/audit.config: what a
+# Debian userspace needs), named BRANCH-audit and built in an object folder
+# of its own, build/BASE/obj-audit, so that switching between it and the
+# harness's guest kernels rebuilds nothing; make audit needs no kselftest.
 out=$branch
-if [ "$variant" = nostrict ]; then
-	out=$branch-nostrict
-elif [ -n "$variant" ]; then
-	die "build.sh: the variant is 'nostrict' or none, not '$variant'"
-fi
+case $variant in
+nostrict) out=$branch-nostrict ;;
+audit) out=$branch-audit OBJ=$BUILD/$BASE/obj-audit ;;
+'') ;;
+*) die "build.sh: the variant is 'nostrict', 'audit' or none, not '$variant'" ;;
+esac
 
 require_clean_tree
 # What this build is made from: the tree of the revision, the harness's
@@ -36,6 +41,7 @@ keyfile=$BUILD/$BASE/built-$out
 if [ -z "${FRESH:-}" ] && [ -f "$keyfile" ] && [ "$(cat "$keyfile")" = "$key" ] &&
    [ -f "$BUILD/$BASE/bzImage-$out" ] &&
    { [ -d "$BUILD/$BASE/kselftest-$out" ] ||
+     [ "$variant" = audit ] ||
      ! tgit cat-file -e "$branch:tools/testing/selftests/dev_mem/Makefile" 2>/dev/null; }; then
 	say "$BASE build ($out): reusing bzImage-$out, built from the same tree and config"
 	echo reused
@@ -123,6 +129,6 @@ build_kselftest() {
 	done
 	[ -n "$(ls "$tests")" ] || die "$BASE build ($out): the kselftest built no program"
 }
-[ ! -d "$SRC/tools/testing/selftests/dev_mem" ] || build_kselftest
+[ ! -d "$SRC/tools/testing/selftests/dev_mem" ] || [ "$variant" = audit ] || build_kselftest
 echo "$key" >"$keyfile"
 echo built

@@ -6,6 +6,10 @@
 #                         version it is tested on (scripts/versions.sh: the
 #                         newest Debian has of both, or PIN), recorded in
 #                         build/BASE/tested for the other steps
+# deps.sh audit           the tools make audit needs besides the harness's:
+#                         mmdebstrap (the default rootfs), e2fsprogs
+#                         (mke2fs -d, debugfs), binutils (readelf),
+#                         qemu-utils and fdisk (IMAGE=<disk image>)
 # deps.sh sparse          print the path of a sparse built from Debian's
 #                         newest source package of it (sid), building it
 #                         once into build/tools/ (for trees whose
@@ -25,14 +29,6 @@ installed_version() {
 }
 
 is_root() { [ "$(id -u)" = 0 ]; }
-
-# debian_mirror: the Debian archive of apt's own sources (empty if none).
-debian_mirror() {
-	# shellcheck disable=SC2016 # apt's format, not the shell's
-	uri=$(apt-get indextargets --format '$(REPO_URI)' 'Origin: Debian' 'Label: Debian' 2>/dev/null | sort -u | head -n 1)
-	[ -n "$uri" ] || uri=$(sed -n 's/^URIs: *\([^ ]*\/debian\/*\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
-	printf '%s\n' "$uri"
-}
 
 # put_file FILE [SAY]: standard input into FILE (mode 644) when it differs
 # from what FILE holds, and then SAY as progress.
@@ -177,6 +173,21 @@ base)
 	echo "$PICK_NOTE" >"$BUILD/$BASE/tested.note"
 	echo "$PICK_NOTE"
 	;;
+audit)
+	missing=""
+	for p in mmdebstrap e2fsprogs binutils qemu-system-x86 qemu-utils fdisk; do
+		[ -n "$(installed_version "$p")" ] || missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		is_root || die "missing packages:$missing; install them with: sudo apt-get install$missing"
+		mkdir -p "$BUILD"
+		say "deps: installing$missing"
+		# shellcheck disable=SC2086 # one word per package
+		apt_install "$BUILD/apt.log" $missing ||
+			die "apt-get install$missing failed (see $BUILD/apt.log)"
+	fi
+	echo "audit tools installed"
+	;;
 sparse)
 	# Debian 12's sparse (0.6.4) lacks __typeof_unqual__, which the
 	# kernel's scripts/checker-valid.sh asks for since 6.15: without it,
@@ -208,6 +219,6 @@ sparse)
 	echo "$dir/sparse"
 	;;
 *)
-	die "deps.sh: tools BASE... | base BASE [PIN] | sparse"
+	die "deps.sh: tools BASE... | base BASE [PIN] | audit | sparse"
 	;;
 esac

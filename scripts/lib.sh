@@ -186,6 +186,14 @@ require_exported_series() {
 		die "build/$BASE/src: branch series has commits that are not in patches/$BASE: export them with make refresh BASE=$BASE, or drop them with make clean BASE=$BASE"
 }
 
+# debian_mirror: the Debian archive of apt's own sources (empty if none).
+debian_mirror() {
+	# shellcheck disable=SC2016 # apt's format, not the shell's
+	uri=$(apt-get indextargets --format '$(REPO_URI)' 'Origin: Debian' 'Label: Debian' 2>/dev/null | sort -u | head -n 1)
+	[ -n "$uri" ] || uri=$(sed -n 's/^URIs: *\([^ ]*\/debian\/*\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+	printf '%s\n' "$uri"
+}
+
 # One harness run at a time: they share build/ and the base trees.
 lock_harness() {
 	mkdir -p "$BUILD"

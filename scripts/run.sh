@@ -139,9 +139,9 @@ skip_rest() {
 # The harness's own tests: shellcheck, and the version choice fed recorded
 # apt-cache answers (no network).
 harness_lint() {
-	(cd "$TOP" && shellcheck -x scripts/*.sh scripts/tcg/* .ci/run tests/harness/*.sh) >&2 ||
+	(cd "$TOP" && shellcheck -x scripts/*.sh scripts/tcg/* .ci/run tests/harness/*.sh tests/audit/*.sh) >&2 ||
 		{ echo "shellcheck -x found problems"; return 1; }
-	set -- "$TOP"/scripts/*.sh "$TOP"/scripts/tcg/* "$TOP"/.ci/run "$TOP"/tests/harness/*.sh
+	set -- "$TOP"/scripts/*.sh "$TOP"/scripts/tcg/* "$TOP"/.ci/run "$TOP"/tests/harness/*.sh "$TOP"/tests/audit/*.sh
 	echo "shellcheck -x clean: $# scripts"
 }
 
@@ -208,6 +208,7 @@ if [ "$mode" = check ]; then
 	BASE=harness
 	step lint harness_lint || true
 	step versions "$TOP/tests/harness/versions.sh" || true
+	step audit-scan "$TOP/tests/harness/audit-scan.sh" || true
 fi
 
 # rest_of_base: every step of BASE after deps, in order.
