@@ -94,6 +94,23 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
 }
 
+# install_missing PACKAGE...: apt-get install those of PACKAGEs that are
+# not installed (as root; otherwise say how), logged to build/apt.log; they
+# are left in $missing (empty when none was).
+install_missing() {
+	missing=""
+	for p in "$@"; do
+		[ -n "$(installed_version "$p")" ] || missing="$missing $p"
+	done
+	[ -n "$missing" ] || return 0
+	is_root || die "missing packages:$missing; install them with: sudo apt-get install$missing"
+	mkdir -p "$BUILD"
+	say "deps: installing$missing"
+	# shellcheck disable=SC2086 # one word per package
+	apt_install "$BUILD/apt.log" $missing ||
+		die "apt-get install$missing failed (see $BUILD/apt.log)"
+}
+
 apt_install() { # LOG PACKAGE...
 	log=$1
 	shift
@@ -124,20 +141,13 @@ tools)
 		apt-get update -qq >"$BUILD/apt.log" 2>&1 ||
 			die "apt-get update failed (see $BUILD/apt.log)"
 	fi
-	missing=""
-	for p in $tools; do
-		[ -n "$(installed_version "$p")" ] || missing="$missing $p"
-	done
+	# shellcheck disable=SC2086 # one word per package
+	install_missing $tools
 	if [ -z "$missing" ]; then
 		echo "tools installed${suites:+; Debian suites added to apt, pinned: ${suites% }}"
-		exit 0
+	else
+		echo "installed$missing"
 	fi
-	is_root || die "missing packages:$missing; install them with: sudo apt-get install$missing"
-	say "deps: installing$missing"
-	# shellcheck disable=SC2086 # one word per package
-	apt_install "$BUILD/apt.log" $missing ||
-		die "apt-get install$missing failed (see $BUILD/apt.log)"
-	echo "installed$missing"
 	;;
 base)
 	load_base "$2"
@@ -174,18 +184,7 @@ base)
 	echo "$PICK_NOTE"
 	;;
 audit)
-	missing=""
-	for p in mmdebstrap e2fsprogs binutils qemu-system-x86 qemu-utils fdisk; do
-		[ -n "$(installed_version "$p")" ] || missing="$missing $p"
-	done
-	if [ -n "$missing" ]; then
-		is_root || die "missing packages:$missing; install them with: sudo apt-get install$missing"
-		mkdir -p "$BUILD"
-		say "deps: installing$missing"
-		# shellcheck disable=SC2086 # one word per package
-		apt_install "$BUILD/apt.log" $missing ||
-			die "apt-get install$missing failed (see $BUILD/apt.log)"
-	fi
+	install_missing mmdebstrap e2fsprogs binutils qemu-system-x86 qemu-utils fdisk
 	echo "audit tools installed"
 	;;
 sparse)

@@ -272,9 +272,9 @@ deps_base() {
 	mkdir -p "$BUILD"
 	free=$(df -Pk "$BUILD" | awk 'NR == 2 { print int($4 / 1024) }')
 	if [ "$free" -lt $((disk_taken + need)) ]; then
-		die "$(awk -v f="$free" -v n="$need" -v t="$disk_taken" 'BEGIN {
+		die "$(awk -v f="$free" -v b="$1" -v n="$need" -v t="$disk_taken" 'BEGIN {
 			printf "only %.1f GiB free for build/, and %s needs about %.1f GiB (%.1f GiB taken by what runs before it): free some disk, or test fewer bases (BASE=...)",
-				f / 1024, "'"$1"'", n / 1024, t / 1024 }')"
+				f / 1024, b, n / 1024, t / 1024 }')"
 	fi
 }
 
