@@ -101,13 +101,14 @@ for p in $(series_patches "$d"); do
 	# its Cc: are the mainline patch's, whom this tree's MAINTAINERS names
 	# or not.
 	if grep -q '^\[ Backport of patch [0-9]*/[0-9]* of the mainline series' "$f"; then
-		orig=$(for m in "$TOP"/patches/mainline/0*.patch; do
+		orig=$(for m in "$TOP"/patches/mainline*/0*.patch; do
+			[ "${m##*/}" != 0000-cover-letter.patch ] || continue
 			[ "$(subject_of "$m")" != "$(subject_of "$f")" ] || echo "$m"
 		done | head -n 1)
 		if [ -n "$orig" ]; then
 			want=$(sed -n '/^---$/q; s/^Cc: //p' "$orig" | sed 's/ *#.*//' | sort)
 		else
-			fail "a backport, but no patch of patches/mainline has its subject"
+			fail "a backport, but no patch of patches/mainline* has its subject"
 		fi
 	fi
 	# "Cc: stable@vger.kernel.org # see patch description": the address
