@@ -62,7 +62,7 @@ warnings() { # LOG: warning lines, without line and column numbers, and
 	# with paths relative to the tree (ccache makes them relative, a build
 	# without it absolute)
 	grep -i 'warning\|error' "$1" | grep -v '^make' |
-		sed -e 's|^[^ :]*/\(src\|alt\)/||' -e 's/:[0-9]*:[0-9]*:/:/' | sort -u
+		sed -e 's#^[^ :]*/\(src\|alt\)/##' -e 's/:[0-9]*:[0-9]*:/:/' | sort -u
 }
 
 for target in debian-amd64 debian-cloud-amd64 arm64 um; do
