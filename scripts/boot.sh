@@ -1,5 +1,5 @@
 #!/bin/sh
-# boot.sh BASE BRANCH [lockdown]: boot build/BASE/bzImage-BRANCH under QEMU
+# boot.sh BASE BRANCH [VARIANT]: boot build/BASE/bzImage-BRANCH under QEMU
 # (TCG) with an initramfs whose /init is tests/guest/devmem-init.c, and save
 # the console to build/BASE/logs/boot-BRANCH.log. The built-in KUnit suites
 # run during boot, the series' kselftest programs (build/BASE/kselftest-BRANCH/,
@@ -14,7 +14,11 @@
 # DEVMEM_TEST_CC=1 for the kselftest, to boot-BRANCH-simcc.log; with
 # "sentinel", init plants a pattern in low RAM through /dev/mem before the
 # kselftest and checks it after (for BRANCH-nostrict, the kernel without
-# STRICT_DEVMEM), to boot-BRANCH-sentinel.log.
+# STRICT_DEVMEM), to boot-BRANCH-sentinel.log; with "ebda", with the
+# firmware's memory map of the plain boot of branch series (its
+# BIOS-e820 lines) given again with memmap=exactmap, but the usable range
+# at 0 running up to 640 KiB, so that the EBDA is listed as RAM, as some
+# firmware lists it, to boot-BRANCH-ebda.log.
 # Fails when the guest does not finish: a timeout or a missing end marker.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
@@ -28,8 +32,25 @@ simcc) append="devmem_simulate_cc DEVMEM_TEST_CC=1" ;;
 # init plants a pattern in low RAM before the kselftest and checks it after
 # (for the kernel without STRICT_DEVMEM, where /dev/mem can write it).
 sentinel) append="devmem_sentinel=1" ;;
+ebda)
+	plain=$LOGS/boot-series.log
+	[ -f "$plain" ] || die "$plain is missing: boot branch series without a variant first"
+	append="memmap=exactmap $(tr -d '\r' <"$plain" |
+		sed -n 's/.*BIOS-e820: \[mem \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\] *\(usable\|System RAM\)$/\1 \2/p' |
+		while read -r start end; do
+			if [ $((start)) = 0 ]; then
+				printf 'memmap=640K@0 '
+			else
+				printf 'memmap=%#x@%#x ' $((end - start + 1)) $((start))
+			fi
+		done)"
+	case $append in
+	*memmap=640K@0*) ;;
+	*) die "$plain shows no usable range at 0 (BIOS-e820 lines): cannot list the EBDA as RAM" ;;
+	esac
+	;;
 '') append="devmem_bench=${BENCH:-20,1}" ;;
-*) die "boot.sh: the variant is 'lockdown', 'simcc', 'sentinel' or none, not '$variant'" ;;
+*) die "boot.sh: the variant is 'lockdown', 'simcc', 'sentinel', 'ebda' or none, not '$variant'" ;;
 esac
 log=$LOGS/boot-$branch${variant:+-$variant}.log
 what="$BASE boot ($branch${variant:+, $variant})"

@@ -1,8 +1,9 @@
 #!/bin/sh
-# results.sh BASE BRANCH pass|prefix|revert|lockdown|simcc|simcc-revert|nostrict
-# [show]:
+# results.sh BASE BRANCH pass|prefix|revert|lockdown|simcc|simcc-revert|nostrict|
+# ebda|ebda-revert [show]:
 # read build/BASE/logs/boot-BRANCH.log (boot-BRANCH-lockdown.log for
-# lockdown, boot-BRANCH-simcc.log for simcc and simcc-revert), write the
+# lockdown, boot-BRANCH-simcc.log for simcc and simcc-revert,
+# boot-BRANCH-ebda.log for ebda and ebda-revert), write the
 # KUnit KTAP and the TAP of each kselftest program's two runs it holds to
 # logs/kunit-BRANCH.ktap and logs/{root,nobody}-PROGRAM-BRANCH.ktap, parse
 # each with the kernel's kunit.py, and judge the run:
@@ -30,6 +31,11 @@
 #           no case failed, every skip gives its reason, devmem_test skips
 #           for STRICT_DEVMEM, the kernel logged no oops or warning, and the
 #           pattern init planted in low RAM is unchanged
+#   ebda    booted with the EBDA listed as RAM (boot.sh's ebda): the kernel
+#           took that map, and everything passes as in "pass"
+#   ebda-revert  the same boot without the mmap RFC's x86 patch
+#           (tests/revert/BASE/ebda, branch reverted-ebda): every case
+#           that tests/revert/BASE/ebda/expect names fails
 # closed: no case failed, every skip gives its reason, and some reason
 # names what closed /dev/mem (lockdown; a capability or the file's mode;
 # the confidential guest).
@@ -45,6 +51,7 @@ case $expect in
 lockdown) v=-lockdown ;;
 simcc*) v=-simcc ;;
 nostrict) v=-sentinel ;;
+ebda*) v=-ebda ;;
 esac
 log=$LOGS/boot-$branch$v.log
 kunit=$LOGS/kunit-$branch$v.ktap
@@ -156,7 +163,7 @@ fi
 # builds), its write(2) logging must be seen to be on, and the simcc boots
 # must show the simulation.
 case $branch in
-simcc*|reverted)
+simcc*|reverted*)
 	grep -q 'devmem-cc: write(2) to /dev/mem and /dev/port is logged' "$log" ||
 		die "$BASE $branch: no devmem-cc logging banner in $log: is tests/simcc applied?"
 	;;
@@ -209,7 +216,14 @@ verdict() {
 unpriv="CAP_SYS_RAWIO\\|the file's mode"
 cc="DEVMEM_TEST_CC\\|confidential"
 case $expect in
-pass|prefix)
+ebda*)
+	# exactmap prints the map it was given: the EBDA's page is usable
+	tr -d '\r' <"$log" | grep -q '^user: \[mem 0x0*-0x0*9ffff\] *\(usable\|System RAM\)$' ||
+		die "$BASE $branch: the kernel did not list the EBDA as RAM (no 'user: [mem 0x0...-0x...9ffff]' line in $log)"
+	;;
+esac
+case $expect in
+pass|prefix|ebda)
 	# kunit.py counts a skipped case as a success; here it is not.
 	# shellcheck disable=SC2046,SC2086 # one word per file
 	if grep -q '\[SKIPPED\]' "$kunit.txt" $(reports $roots); then
@@ -235,14 +249,23 @@ pass|prefix)
 	echo "$summary"
 	exit 1
 	;;
-revert)
+revert|ebda-revert)
 	missed=""
-	expect=$TOP/tests/revert/$BASE/expect
-	{
-		echo "kunit: mem, confidential guest"
-		echo "kunit: port, confidential guest"
-		[ ! -f "$expect" ] || sed -e '/^#/d' -e '/^[[:space:]]*$/d' "$expect"
-	} >"$LOGS/revert-expect"
+	if [ "$expect" = revert ]; then
+		list=$TOP/tests/revert/$BASE/expect
+		{
+			echo "kunit: mem, confidential guest"
+			echo "kunit: port, confidential guest"
+			[ ! -f "$list" ] || sed -e '/^#/d' -e '/^[[:space:]]*$/d' "$list"
+		} >"$LOGS/revert-expect"
+	else
+		list=$TOP/tests/revert/$BASE/ebda/expect
+		[ -f "$list" ] || die "$list is missing: which cases must fail without the patch?"
+		sed -e '/^#/d' -e '/^[[:space:]]*$/d' "$list" >"$LOGS/revert-expect"
+		[ -s "$LOGS/revert-expect" ] || die "$list names no case"
+	fi
+	expect_was=$expect
+	expect=$list
 	while IFS= read -r line; do
 		c=${line#*: }
 		case $line in
@@ -257,6 +280,14 @@ revert)
 		*) die "$expect: '$line' is neither 'kunit: CASE' nor 'kselftest: CASE'" ;;
 		esac
 	done <"$LOGS/revert-expect"
+	if [ "$expect_was" = ebda-revert ]; then
+		if [ -z "$missed" ]; then
+			echo "EBDA listed as RAM, without x86's patch: $summary (as expected)"
+			exit 0
+		fi
+		echo "EBDA listed as RAM, without x86's patch the tests still passed:$missed ($summary)" >&2
+		exit 1
+	fi
 	if [ "$rc_kunit" != 0 ] && [ -z "$missed" ]; then
 		echo "without the fixes: $summary (as expected)"
 		exit 0
@@ -330,6 +361,6 @@ nostrict)
 	exit 1
 	;;
 *)
-	die "results.sh: expect 'pass', 'prefix', 'revert', 'lockdown', 'simcc', 'simcc-revert' or 'nostrict', not '$expect'"
+	die "results.sh: expect 'pass', 'prefix', 'revert', 'lockdown', 'simcc', 'simcc-revert', 'nostrict', 'ebda' or 'ebda-revert', not '$expect'"
 	;;
 esac

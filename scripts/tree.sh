@@ -4,8 +4,11 @@
 # folders its base file stacks on it (git am; a branch named after each
 # folder at its last patch), branch "simcc" = series + tests/simcc (the
 # harness's simulated confidential guest) and branch "reverted" = series +
-# tests/revert/BASE (the fix taken out, tests kept) + tests/simcc. Reuses the tree when nothing under patches/BASE or tests/revert/BASE
-# changed; refuses to touch a tree with uncommitted or unexported work.
+# tests/revert/BASE (the fix taken out, tests kept) + tests/simcc, and
+# where tests/revert/BASE/ebda exists branch "reverted-ebda" = series + its
+# patches + tests/simcc (the EBDA check). Reuses the tree when nothing under
+# patches/BASE or tests/revert/BASE changed; refuses to touch a tree with
+# uncommitted or unexported work.
 set -eu
 . "$(dirname -- "$0")/lib.sh"
 load_base "$1"
@@ -22,6 +25,18 @@ reverts=$(ls "$TOP/tests/revert/$BASE"/*.patch)
 # the series (branch simcc) and of the revert (branch reverted).
 simcc=$(ls "$TOP"/tests/simcc/*.patch)
 nrev=$(($(echo "$reverts" | wc -l) + $(echo "$simcc" | wc -l)))
+ebda=$(ebda_reverts)
+
+# apply_reverts: branches reverted, simcc and (where there is one)
+# reverted-ebda on top of series.
+apply_reverts() {
+	# shellcheck disable=SC2086 # one word per file
+	apply series reverted $reverts $simcc
+	# shellcheck disable=SC2086
+	apply series simcc $simcc
+	# shellcheck disable=SC2086
+	[ -z "$ebda" ] || apply series reverted-ebda $ebda $simcc
+}
 
 # apply REF BRANCH FILES...: git am FILES onto REF as BRANCH. When a patch
 # does not apply, BRANCH is put back as it was and the patch is named.
@@ -62,10 +77,7 @@ if [ -d "$SRC/.git" ]; then
 		# After make refresh the series is new: put the revert on top again.
 		if [ "$(tgit rev-parse -q --verify "reverted~$nrev" || true)" != "$(tgit rev-parse series)" ]; then
 			say "$BASE tree: git am tests/revert/$BASE and tests/simcc on the refreshed series"
-			# shellcheck disable=SC2086 # one word per file
-			apply series reverted $reverts $simcc
-			# shellcheck disable=SC2086 # one word per file
-			apply series simcc $simcc
+			apply_reverts
 		fi
 		tgit checkout -q series
 		# What make bench calls this run: the series changed since the last
@@ -126,10 +138,7 @@ for d in $(stack_dirs); do
 	} >"$LOGS/cover-letter-$name.txt"
 	tgit config "branch.$name.description" "$(cat "$LOGS/cover-letter-$name.txt")"
 done
-say "$BASE tree: git am tests/revert/$BASE and tests/simcc (branch reverted), tests/simcc (branch simcc)"
-# shellcheck disable=SC2086 # one word per file
-apply series reverted $reverts $simcc
-# shellcheck disable=SC2086 # one word per file
-apply series simcc $simcc
+say "$BASE tree: git am tests/revert/$BASE and tests/simcc (branch reverted), tests/simcc (branch simcc)${ebda:+, tests/revert/$BASE/ebda and tests/simcc (branch reverted-ebda)}"
+apply_reverts
 tgit checkout -q series
 printf '%s\n%s\n' "$stamp" "$(tgit rev-parse series)" >"$stampfile"
